@@ -1,0 +1,6 @@
+"""`python -m integrity`."""
+
+from integrity.cli import main
+
+if __name__ == "__main__":
+    main()

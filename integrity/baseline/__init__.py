@@ -1,0 +1,1 @@
+"""Baselines: building manifests of trees and storing them as canonical, signed JSON."""

@@ -1,0 +1,59 @@
+"""The detector extension point: a FileView in, findings out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+import tree_sitter
+
+from integrity.model import Finding, Symbol
+
+
+@dataclass(frozen=True, slots=True)
+class FileView:
+    """One file as the detectors see it, parsed once per run.
+
+    `after` is None for a removed file, `before` is None for an added file or in `scan` mode.
+    `added_lines` holds the 1-based line numbers of `after` that are new or changed; None means
+    every line is in scope (scan mode, or a file that did not exist in the baseline).
+    """
+
+    path: str
+    language: str | None
+    after: bytes | None
+    before: bytes | None = None
+    change: str = "unchanged"
+    added_lines: frozenset[int] | None = None
+    tree: tree_sitter.Tree | None = None
+    before_tree: tree_sitter.Tree | None = None
+    symbols: tuple[Symbol, ...] = ()
+    sensitive_path: bool = False
+
+    def in_scope(self, start_line: int, end_line: int) -> bool:
+        """True when a finding spanning these lines touches changed content."""
+        if self.added_lines is None:
+            return True
+        return any(line in self.added_lines for line in range(start_line, end_line + 1))
+
+    def text(self) -> str:
+        """The `after` content decoded leniently (undecodable bytes kept as escapes)."""
+        return (self.after or b"").decode("utf-8", "surrogateescape")
+
+
+class Detector(Protocol):
+    """One rule made executable. Pure: reads the view, yields findings, writes nothing."""
+
+    @property
+    def rule_id(self) -> str:
+        """The id of the rule this detector implements."""
+        ...
+
+    def wants(self, view: FileView) -> bool:
+        """Cheap prefilter: language, path, keywords."""
+        ...
+
+    def detect(self, view: FileView) -> Iterator[Finding]:
+        """Findings in the view (the engine applies diff scope and waivers afterwards)."""
+        ...

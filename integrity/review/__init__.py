@@ -1,0 +1,1 @@
+"""Review: waivers and signed release sign-off."""

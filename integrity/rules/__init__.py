@@ -1,0 +1,1 @@
+"""Rules: loading and validating signatures/*.toml."""

@@ -1,0 +1,1 @@
+"""Syntax: language detection, tree-sitter parsing, symbols, literals and constants."""
