@@ -174,6 +174,7 @@ class FileRecord:
     symbols: tuple[Symbol, ...] = ()
     constants: tuple[Constant, ...] = ()
     parser: str | None = None
+    token_digest: str | None = None
     problem: str | None = None
 
 
