@@ -1,0 +1,215 @@
+"""Per-file work: read and hash, analyse structure, run detectors, scope their findings.
+
+One FileWorker per thread: it owns its tree-sitter parsers and detector objects, which are not
+shared between threads.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, replace
+
+from integrity.assess import nonstandard_findings, not_inspected_finding, unsafe_finding
+from integrity.baseline.build import Content, read_blob
+from integrity.config import Policy
+from integrity.detectors.base import Detector, FileView
+from integrity.model import EntryType, FileBlob, FileRecord, Finding, Symbol
+from integrity.syntax.analyze import Analysis, analyze
+from integrity.syntax.constants import ConstantRegistry, nonstandard
+from integrity.syntax.languages import Grammars, guess_language
+
+
+@dataclass(frozen=True, slots=True)
+class FileOutcome:
+    """The record of one entry and what was found in it."""
+
+    record: FileRecord
+    findings: tuple[Finding, ...]
+    parsed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class WorkSettings:
+    """What every worker of a run does."""
+
+    policy: Policy
+    structure: bool
+    detect: bool
+    scan_mode: bool = False
+
+
+@dataclass
+class FileWorker:
+    """Processes files one at a time; never shared between threads."""
+
+    settings: WorkSettings
+    grammars: Grammars
+    detectors: tuple[Detector, ...]
+    registry: ConstantRegistry
+
+    def process(
+        self, blob: FileBlob, old: FileRecord | None, before: bytes | None = None
+    ) -> FileOutcome:
+        """Record one entry; analyse and detect when it is new or changed."""
+        change = "added" if old is None else "modified"
+        if self.settings.scan_mode:
+            change = "unchanged"
+        if blob.problem:
+            record = FileRecord(
+                blob.path,
+                blob.kind,
+                blob.size,
+                blob.executable,
+                None,
+                None,
+                blob.target,
+                problem=blob.problem,
+            )
+            return FileOutcome(record, (unsafe_finding(blob.path, blob.problem, change),), False)
+        if blob.kind is not EntryType.FILE:
+            record = FileRecord(
+                blob.path, blob.kind, blob.size, blob.executable, None, None, blob.target
+            )
+            return FileOutcome(record, (), False)
+        content = read_blob(blob, self.settings.policy.max_file_size)
+        if content.error:
+            record = FileRecord(
+                blob.path, blob.kind, blob.size, blob.executable, None, problem=content.error
+            )
+            return FileOutcome(record, (unsafe_finding(blob.path, content.error, change),), False)
+        if old is not None and old.kind is EntryType.FILE and old.sha256 == content.sha256:
+            # Unchanged content: reuse the recorded structure (parse cache by digest).
+            record = replace(old, path=blob.path, executable=blob.executable)
+            return FileOutcome(record, (), False)
+        return self._fresh(blob, content, old, before, change)
+
+    def _fresh(
+        self,
+        blob: FileBlob,
+        content: Content,
+        old: FileRecord | None,
+        before: bytes | None,
+        change: str,
+    ) -> FileOutcome:
+        language = guess_language(blob.path, content.head)
+        analysis: Analysis | None = None
+        if self.settings.structure and content.data is not None and not content.is_binary:
+            analysis = analyze(
+                blob.path,
+                language,
+                content.data,
+                self.grammars,
+                sensitive_globs=self.settings.policy.sensitive,
+                registry=self.registry,
+            )
+        record = FileRecord(
+            path=blob.path,
+            kind=EntryType.FILE,
+            size=content.size,
+            executable=blob.executable,
+            sha256=content.sha256,
+            language=analysis.language if analysis else language,
+            symbols=analysis.symbols if analysis else (),
+            constants=analysis.constants if analysis else (),
+            parser=analysis.parser if analysis else None,
+            token_digest=analysis.token_digest if analysis else None,
+        )
+        findings: list[Finding] = []
+        if content.data is None:
+            limit = self.settings.policy.max_file_size
+            findings.append(
+                replace(not_inspected_finding(blob.path, content.size, limit), change=change)
+            )
+        elif self.settings.detect:
+            findings.extend(self._detect(record, content.data, analysis, old, before, change))
+        if analysis is not None and analysis.constants:
+            odd = nonstandard(analysis.constants, self.registry)
+            findings.extend(nonstandard_findings(blob.path, odd, change))
+        return FileOutcome(record, tuple(findings), analysis is not None)
+
+    def _detect(
+        self,
+        record: FileRecord,
+        data: bytes,
+        analysis: Analysis | None,
+        old: FileRecord | None,
+        before: bytes | None,
+        change: str,
+    ) -> list[Finding]:
+        tree = analysis.tree if analysis else None
+        if tree is None and record.language and not (analysis and analysis.degraded):
+            tree = self.grammars.parse(record.language, data)
+        before_tree = None
+        if before is not None and record.language:
+            before_tree = self.grammars.parse(record.language, before)
+        view = FileView(
+            path=record.path,
+            language=record.language,
+            after=data,
+            before=before,
+            change=change,
+            added_lines=_scope(data, before, old, record.symbols),
+            tree=tree,
+            before_tree=before_tree,
+            symbols=record.symbols,
+            sensitive_path=self.settings.policy.is_sensitive(record.path),
+        )
+        found: list[Finding] = []
+        for detector in self.detectors:
+            if not detector.wants(view):
+                continue
+            for item in detector.detect(view):
+                if not view.in_scope(item.start_line, max(item.end_line, item.start_line)):
+                    continue
+                found.append(_in_context(item, record.symbols, change))
+        return found
+
+
+def _enclosing(symbols: tuple[Symbol, ...], line: int) -> Symbol | None:
+    best: Symbol | None = None
+    for sym in symbols:
+        if sym.start_line <= line <= sym.end_line and (
+            best is None or sym.end_line - sym.start_line < best.end_line - best.start_line
+        ):
+            best = sym
+    return best
+
+
+def _in_context(item: Finding, symbols: tuple[Symbol, ...], change: str) -> Finding:
+    """Name the enclosing symbol; raise severity one level inside sensitive code."""
+    sym = _enclosing(symbols, item.start_line)
+    severity = item.severity
+    if sym is not None and sym.sensitive:
+        severity = severity.raised()
+    return replace(
+        item,
+        symbol=item.symbol or (sym.name if sym else None),
+        severity=severity,
+        change=change if item.change == "unchanged" else item.change,
+    )
+
+
+def _scope(
+    data: bytes, before: bytes | None, old: FileRecord | None, symbols: tuple[Symbol, ...]
+) -> frozenset[int] | None:
+    """Lines of `data` that are new or changed (None: all lines count).
+
+    With the old content (git modes) this is a line diff. Against a baseline, which holds no
+    content, it is every line outside the functions whose digest is unchanged.
+    """
+    if old is None:
+        return None
+    lines = data.split(b"\n")
+    if before is not None:
+        matcher = difflib.SequenceMatcher(None, before.split(b"\n"), lines, autojunk=False)
+        changed: set[int] = set()
+        for tag, _i1, _i2, j1, j2 in matcher.get_opcodes():
+            if tag in ("replace", "insert"):
+                changed.update(range(j1 + 1, j2 + 1))
+        return frozenset(changed)
+    unchanged = {(s.name, s.digest) for s in old.symbols}
+    keep: set[int] = set()
+    for sym in symbols:
+        if (sym.name, sym.digest) in unchanged:
+            keep.update(range(sym.start_line, sym.end_line + 1))
+    return frozenset(n for n in range(1, len(lines) + 1) if n not in keep)
