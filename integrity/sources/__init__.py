@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Protocol
 
+from integrity.errors import SourceError
 from integrity.model import FileBlob, SourceInfo
+from integrity.sources._common import SourceLimits
+from integrity.sources.archive import ArchiveSource, archive_format
+from integrity.sources.fs import DirectorySource
+from integrity.sources.git import GitSource, open_repo
+
+__all__ = [
+    "ArchiveSource",
+    "DirectorySource",
+    "GitSource",
+    "Source",
+    "SourceLimits",
+    "open_repo",
+    "open_source",
+]
 
 
 class Source(Protocol):
@@ -28,3 +45,36 @@ class Source(Protocol):
     def iter_files(self) -> Iterator[FileBlob]:
         """Every entry of the tree, hostile ones included (with `problem` set)."""
         ...
+
+
+def open_source(
+    spec: str,
+    *,
+    repo: Path = Path("."),
+    excludes: tuple[str, ...] = (),
+    limits: SourceLimits | None = None,
+) -> Source:
+    """The Source a SOURCE argument names.
+
+    "git:REF" reads REF from `repo`'s object database; an existing file named .tar, .tar.gz,
+    .tgz, .tar.xz, .txz, .tar.bz2, .tbz2 or .zip is an archive; an existing directory is a
+    directory walk (honouring `excludes`). Anything else is a SourceError (exit 3).
+    """
+    if spec.startswith("git:"):
+        ref = spec[len("git:") :]
+        if not ref:
+            raise SourceError("empty git revision in 'git:': name a branch, tag or commit")
+        return GitSource(repo, ref)
+    path = Path(spec)
+    if path.is_file():
+        if archive_format(path) is None:
+            raise SourceError(
+                f"unsupported SOURCE file {spec!r}: expected a directory, git:REF or an archive "
+                "(.tar, .tar.gz, .tgz, .tar.xz, .txz, .tar.bz2, .tbz2, .zip)"
+            )
+        return ArchiveSource(path, limits if limits is not None else SourceLimits())
+    if path.is_dir():
+        return DirectorySource(path, excludes)
+    if os.path.lexists(path):
+        raise SourceError(f"SOURCE {spec!r} is neither a directory nor a regular file")
+    raise SourceError(f"SOURCE {spec!r} does not exist")
