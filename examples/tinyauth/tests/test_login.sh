@@ -1,0 +1,5 @@
+#!/bin/sh
+# Smoke test: a wrong password is refused.
+set -eu
+./tinyauth alice wrong-password && exit 1
+echo ok
