@@ -78,11 +78,12 @@ def closed_findings(result: ScanResult) -> list[Finding]:
 def rule_catalogue(result: ScanResult) -> list[RuleInfo]:
     """Every rule id of the result, once, sorted: the active rules plus any id a finding uses.
 
-    When ScanResult.rules names an id twice, the first entry wins; an id seen only in findings
+    When ScanResult.rules names an id twice, the smallest entry wins (so the input order does
+    not matter); an id seen only in findings
     takes its category and severity from its first finding (in report order).
     """
     rules: dict[str, RuleInfo] = {}
-    for rule_id, category, severity, description in result.rules:
+    for rule_id, category, severity, description in sorted(result.rules):
         rules.setdefault(rule_id, RuleInfo(rule_id, category, severity, description))
     for finding in sorted_findings(result.findings):
         if finding.rule_id not in rules:

@@ -6,17 +6,32 @@ and review the diff of tests/golden/data/.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
 import pytest
-from report_sample import build_sample
 
+from integrity.model import ScanResult
 from integrity.report import RENDERERS
 
-DATA = Path(__file__).parent / "data"
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"
 EXTENSIONS = {"text": "txt", "json": "json", "sarif": "sarif", "markdown": "md", "html": "html"}
 UPDATE = os.environ.get("INTEGRITY_UPDATE_GOLDEN") == "1"
+
+
+def build_sample() -> ScanResult:
+    """The sample of report_sample.py, loaded by path (pytest runs with --import-mode=importlib,
+    so this folder is not on sys.path)."""
+    spec = importlib.util.spec_from_file_location(
+        "integrity_tests_report_sample", HERE / "report_sample.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    result: ScanResult = module.build_sample()
+    return result
 
 
 def test_every_renderer_has_a_golden() -> None:
