@@ -22,6 +22,7 @@ _KEYS = {
     "waivers",
     "limits",
 }
+DEFAULT_MAX_FILE_SIZE = 8 * 1024 * 1024
 _LIMIT_KEYS = {"max_member_size", "max_total_size", "max_ratio", "max_members"}
 
 
@@ -33,7 +34,7 @@ class Policy:
     frozen: tuple[str, ...] = ()
     sensitive: tuple[str, ...] = ()
     fail_on: Severity | None = None
-    max_file_size: int = 8 * 1024 * 1024
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
     require_signed_commits: bool = False
     waivers: str | None = None
     limits: tuple[tuple[str, int], ...] = ()
@@ -74,7 +75,7 @@ def policy_from_table(raw: dict[str, Any], origin: str) -> Policy:
     fail_on = raw.get("fail_on")
     if fail_on is not None and fail_on not in {s.value for s in Severity}:
         raise ConfigError(f"{origin}: fail_on must be one of info, low, medium, high, critical")
-    max_size = raw.get("max_file_size", Policy.max_file_size)
+    max_size = raw.get("max_file_size", DEFAULT_MAX_FILE_SIZE)
     if not isinstance(max_size, int) or isinstance(max_size, bool) or max_size <= 0:
         raise ConfigError(f"{origin}: max_file_size must be a positive integer (bytes)")
     signed = raw.get("require_signed_commits", False)

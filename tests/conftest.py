@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from integrity.cli import cli
 
 _GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test Author",
@@ -37,6 +36,8 @@ class CliResult:
 @pytest.fixture
 def run_cli() -> Callable[..., CliResult]:
     """Run `integrity ARGS...` in-process; returns exit code, stdout and stderr."""
+
+    from integrity.cli import cli  # imported here so unit tests don't load every command
 
     def run(*args: str, input: str | None = None) -> CliResult:
         runner = CliRunner()
