@@ -62,7 +62,7 @@ def _spec(globs: tuple[str, ...], origin: str) -> pathspec.PathSpec | None:
     if not globs:
         return None
     try:
-        return pathspec.PathSpec.from_lines("gitwildmatch", globs)
+        return pathspec.PathSpec.from_lines("gitignore", globs)
     except Exception as exc:  # pathspec raises several exception types for bad patterns
         raise ConfigError(f"{origin}: invalid glob: {exc}") from exc
 

@@ -1,19 +1,54 @@
-"""STUB (to be replaced by the rules work, keeping these signatures): load signatures/*.toml."""
+"""Load a directory of signature files (signatures/*.toml) into a validated RuleSet.
+
+Checks that need more than one table live here: the file header (`schema = 1`), TOML syntax,
+unique ids across files, and every query compiled against the grammar of each of its languages
+(the compiled queries are kept on the RuleSet, so detectors never compile them again).
+"""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+import tree_sitter
+
+from integrity.errors import SignatureError
+from integrity.rules.queries import QueryProblem, capture_names, compile_query
+from integrity.rules.schema import Rule, parse_rule
+from integrity.syntax.languages import GRAMMARS, Grammars
+
+SCHEMA_VERSION = 1
+_MAX_FILE = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
 class RuleSet:
-    """The loaded rules and the digest of the signature files they came from."""
+    """The loaded rules and the digest of the signature files they came from.
 
-    rules: tuple[Any, ...]
+    `queries` maps (rule id, language) to the compiled tree-sitter query of a query rule.
+    """
+
+    rules: tuple[Rule, ...]
     digest: str
+    files: tuple[str, ...] = ()
+    directory: str = ""
+    queries: Mapping[tuple[str, str], tree_sitter.Query] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def by_id(self) -> dict[str, Rule]:
+        """Rules keyed by id."""
+        return {rule.id: rule for rule in self.rules}
+
+    def subset(self, rule_ids: frozenset[str]) -> RuleSet:
+        """A RuleSet holding only the named rules (same digest: it records the files)."""
+        keep = tuple(rule for rule in self.rules if rule.id in rule_ids)
+        queries = {key: q for key, q in self.queries.items() if key[0] in rule_ids}
+        return RuleSet(keep, self.digest, self.files, self.directory, queries)
 
 
 def default_signatures_dir() -> Path:
@@ -25,9 +60,113 @@ def default_signatures_dir() -> Path:
 
 
 def load_rules(directory: Path | None = None) -> RuleSet:
-    """Every rule in a directory of signature files (stub: digest only)."""
-    folder = directory or default_signatures_dir()
-    h = hashlib.sha256()
-    for path in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
-        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return RuleSet(rules=(), digest="sha256:" + h.hexdigest())
+    """Every rule of every `*.toml` directly in a directory, validated.
+
+    Raises SignatureError (exit 3) naming the file and rule on the first problem found.
+    """
+    folder = directory if directory is not None else default_signatures_dir()
+    if not folder.is_dir():
+        raise SignatureError(f"{folder}: not a directory of signature files")
+    grammars = Grammars()
+    digest = hashlib.sha256()
+    rules: list[Rule] = []
+    queries: dict[tuple[str, str], tree_sitter.Query] = {}
+    seen: dict[str, str] = {}
+    names: list[str] = []
+    for path in sorted(folder.glob("*.toml"), key=lambda p: p.name):
+        if not path.is_file() or path.is_symlink():
+            continue
+        label = f"{folder.name}/{path.name}"
+        data = _read(path, label)
+        digest.update(path.name.encode() + b"\0" + data + b"\0")
+        names.append(path.name)
+        for rule in parse_file(data, label):
+            if rule.id in seen:
+                raise SignatureError(
+                    f"{label}: rule {rule.id}: duplicate id (also in {seen[rule.id]})"
+                )
+            seen[rule.id] = label
+            queries.update(_compile(rule, grammars))
+            rules.append(rule)
+    return RuleSet(
+        rules=tuple(rules),
+        digest="sha256:" + digest.hexdigest(),
+        files=tuple(names),
+        directory=str(folder),
+        queries=queries,
+    )
+
+
+def _read(path: Path, label: str) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(_MAX_FILE + 1)
+    except OSError as exc:
+        raise SignatureError(f"{label}: cannot read: {exc.strerror}") from None
+    if len(data) > _MAX_FILE:
+        raise SignatureError(f"{label}: larger than {_MAX_FILE} bytes")
+    return data
+
+
+def parse_file(data: bytes, label: str) -> tuple[Rule, ...]:
+    """The rules of one signature file's bytes (`label` names it in messages)."""
+    try:
+        document = tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise SignatureError(f"{label}: not UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SignatureError(f"{label}: invalid TOML: {exc}") from None
+    unknown = sorted(set(document) - {"schema", "rule"})
+    if unknown:
+        raise SignatureError(f"{label}: unknown top-level key {unknown[0]!r}")
+    if document.get("schema") != SCHEMA_VERSION:
+        raise SignatureError(f"{label}: 'schema = {SCHEMA_VERSION}' is required")
+    raw_rules: Any = document.get("rule", [])
+    if not isinstance(raw_rules, list) or not all(isinstance(r, dict) for r in raw_rules):
+        raise SignatureError(f"{label}: 'rule' must be an array of tables ([[rule]])")
+    rules = []
+    for index, raw in enumerate(raw_rules, 1):
+        rule = parse_rule(raw, label, index)
+        _check_languages(rule, label)
+        rules.append(_with_source(rule, label))
+    return tuple(rules)
+
+
+def _with_source(rule: Rule, label: str) -> Rule:
+    return replace(rule, source_file=label)
+
+
+def _check_languages(rule: Rule, label: str) -> None:
+    if rule.kind != "query":
+        return
+    if not rule.languages:
+        raise SignatureError(f"{label}: rule {rule.id}: a query rule needs 'languages'")
+    for language in rule.languages:
+        if language not in GRAMMARS:
+            known = ", ".join(sorted(GRAMMARS))
+            raise SignatureError(
+                f"{label}: rule {rule.id}: no grammar for language {language!r} (known: {known})"
+            )
+
+
+def _compile(rule: Rule, grammars: Grammars) -> dict[tuple[str, str], tree_sitter.Query]:
+    if rule.kind != "query" or rule.query is None:
+        return {}
+    compiled: dict[tuple[str, str], tree_sitter.Query] = {}
+    for language in rule.languages:
+        lang = grammars.language(language)
+        if lang is None:  # pragma: no cover - _check_languages ran first
+            continue
+        try:
+            query = compile_query(lang, rule.query)
+        except QueryProblem as exc:
+            raise SignatureError(
+                f"{rule.source_file}: rule {rule.id}: query does not compile for {language}: {exc}"
+            ) from None
+        if rule.report not in capture_names(query):
+            raise SignatureError(
+                f"{rule.source_file}: rule {rule.id}: report {rule.report!r} names no capture"
+                f" of the query"
+            )
+        compiled[(rule.id, language)] = query
+    return compiled

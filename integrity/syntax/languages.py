@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+import pygments.lexers
+import pygments.util
 import tree_sitter
 import tree_sitter_bash
 import tree_sitter_c
@@ -205,6 +207,7 @@ class Grammars:
 
     _languages: dict[str, tree_sitter.Language] = field(default_factory=dict)
     _parsers: dict[str, tree_sitter.Parser] = field(default_factory=dict)
+    _queries: dict[tuple[str, str], tree_sitter.Query] = field(default_factory=dict)
 
     def language(self, name: str) -> tree_sitter.Language | None:
         """The tree-sitter Language for a language name, or None."""
@@ -229,3 +232,64 @@ class Grammars:
         if parser is None:
             return None
         return parser.parse(data)
+
+    def query(self, name: str, source: str) -> tree_sitter.Query | None:
+        """A compiled Query for a language, cached for the run; None when there is no grammar.
+
+        Raises tree_sitter.QueryError when the query text does not compile.
+        """
+        lang = self.language(name)
+        if lang is None:
+            return None
+        key = (name, source)
+        if key not in self._queries:
+            self._queries[key] = tree_sitter.Query(lang, source)
+        return self._queries[key]
+
+
+# Pygments lexer names whose guesses are trusted, mapped to our language names
+_PYGMENTS_GUESSES: dict[str, str] = {
+    "Perl": "perl",
+    "Perl6": "perl",
+    "Makefile": "make",
+    "Bash": "bash",
+    "Python": "python",
+    "Ruby": "ruby",
+    "PHP": "php",
+    "JavaScript": "javascript",
+    "C": "c",
+    "C++": "cpp",
+    "Go": "go",
+    "Lua": "lua",
+    "Tcl": "tcl",
+    "PowerShell": "powershell",
+    "Batchfile": "batch",
+    "Groff": "groff",
+    "XML": "xml",
+    "HTML": "html",
+    "JSON": "json",
+    "YAML": "yaml",
+    "INI": "ini",
+    "Docker": "dockerfile",
+}
+_GUESS_MIN_SCORE = 0.3
+
+
+def pygments_guess(head: bytes) -> str | None:
+    """Language guessed by Pygments from the first bytes of a text file (None if unsure)."""
+    if not head or b"\x00" in head[:8192]:
+        return None
+    text = head[:8192].decode("utf-8", "replace")
+    try:
+        lexer = pygments.lexers.guess_lexer(text)
+    except (pygments.util.ClassNotFound, ValueError, RecursionError):
+        return None
+    language = _PYGMENTS_GUESSES.get(lexer.name)
+    if language is None:
+        return None
+    return language if type(lexer).analyse_text(text) >= _GUESS_MIN_SCORE else None
+
+
+def detect_language(path: str, head: bytes = b"") -> str | None:
+    """Language by file name, then shebang, then a Pygments content guess."""
+    return guess_language(path, head) or pygments_guess(head)
