@@ -1,0 +1,137 @@
+"""Small pieces every rule-built detector shares: scope, snippets, messages, findings."""
+
+from __future__ import annotations
+
+import bisect
+import string
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pathspec
+
+from integrity.detectors.base import FileView
+from integrity.model import Finding
+from integrity.rules.schema import Rule
+
+SNIPPET_MAX = 200
+_CAPTURE_MAX = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Which files a rule applies to: its languages (empty = any) and path globs."""
+
+    languages: frozenset[str]
+    include: pathspec.PathSpec[Any] | None
+    exclude: pathspec.PathSpec[Any] | None
+
+    @classmethod
+    def of(cls, rule: Rule) -> Scope:
+        """The scope a rule declares."""
+        include = pathspec.PathSpec.from_lines("gitwildmatch", rule.paths) if rule.paths else None
+        exclude = (
+            pathspec.PathSpec.from_lines("gitwildmatch", rule.exclude_paths)
+            if rule.exclude_paths
+            else None
+        )
+        return cls(frozenset(rule.languages), include, exclude)
+
+    def accepts(self, view: FileView) -> bool:
+        """True when the view's language and path are in scope."""
+        if view.after is None:
+            return False
+        if self.languages and view.language not in self.languages:
+            return False
+        if self.include is not None and not self.include.match_file(view.path):
+            return False
+        return self.exclude is None or not self.exclude.match_file(view.path)
+
+
+class LineIndex:
+    """Offset -> 1-based line number over one text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._starts = [0]
+        position = text.find("\n")
+        while position != -1:
+            self._starts.append(position + 1)
+            position = text.find("\n", position + 1)
+
+    def line(self, offset: int) -> int:
+        """The 1-based line holding a character offset."""
+        return bisect.bisect_right(self._starts, offset)
+
+    def lines(self, start: int, end: int) -> str:
+        """The full text of lines start..end (1-based, inclusive)."""
+        begin = self._starts[start - 1] if start - 1 < len(self._starts) else len(self.text)
+        finish = self._starts[end] - 1 if end < len(self._starts) else len(self.text)
+        return self.text[begin:finish]
+
+
+def snippet(text: str) -> str:
+    """Matched line(s) trimmed to one readable line of at most SNIPPET_MAX characters."""
+    joined = " ".join(part.strip() for part in text.strip().splitlines() if part.strip())
+    return joined if len(joined) <= SNIPPET_MAX else joined[: SNIPPET_MAX - 3] + "..."
+
+
+class _Captures(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def format_message(template: str, captures: Mapping[str, str]) -> str:
+    """The rule message with `{name}` replaced by capture texts (unknown names left as is)."""
+    values = _Captures()
+    for key, value in captures.items():
+        flat = " ".join(value.split())
+        values[key] = flat if len(flat) <= _CAPTURE_MAX else flat[: _CAPTURE_MAX - 3] + "..."
+    try:
+        return string.Formatter().vformat(template, (), values)
+    except (ValueError, IndexError, AttributeError, KeyError):
+        return template
+
+
+def make_finding(
+    rule: Rule,
+    view: FileView,
+    start_line: int,
+    end_line: int,
+    text: str,
+    *,
+    captures: Mapping[str, str] | None = None,
+    symbol: str | None = None,
+    details: Sequence[tuple[str, str]] = (),
+) -> Finding:
+    """A Finding carrying the rule's metadata (the engine fingerprints and scopes it)."""
+    return Finding(
+        rule_id=rule.id,
+        category=rule.category,
+        severity=rule.severity,
+        confidence=rule.confidence,
+        message=format_message(rule.message, captures or {}),
+        path=view.path,
+        start_line=start_line,
+        end_line=max(start_line, end_line),
+        symbol=symbol,
+        change=view.change,
+        snippet=snippet(text),
+        details=tuple(details),
+    )
+
+
+def symbol_at(view: FileView, line: int) -> str | None:
+    """The innermost recorded symbol spanning a line (from view.symbols), if any."""
+    best = None
+    for symbol in view.symbols:
+        if symbol.start_line <= line <= symbol.end_line and (
+            best is None or symbol.start_line >= best.start_line
+        ):
+            best = symbol
+    return best.name if best is not None else None
+
+
+def keyword_hit(text_lower: str, keywords: Sequence[str]) -> bool:
+    """True when no keywords are given, or one of them occurs (case-insensitive)."""
+    return not keywords or any(keyword.lower() in text_lower for keyword in keywords)

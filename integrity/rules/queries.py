@@ -1,0 +1,184 @@
+"""Tree-sitter queries of rules: compile, and the predicates we evaluate ourselves.
+
+Text predicates run on google-re2 so matching stays linear-time on hostile input: the loader
+rewrites `#match?` / `#not-match?` into `#re2-match?` / `#re2-not-match?`, which tree-sitter hands
+to our predicate callback. Two more predicates look at where a capture sits:
+
+- `(#inside? @cap "regex")`: the function enclosing the capture has a name matching the regex;
+- `(#not-inside? @cap "regex")`: it has not (or there is no enclosing function);
+- `(#in-condition? @cap)`: the capture is part of the `condition` of an if/while/for/ternary.
+
+A `Predicates` object belongs to one detector for one run and caches the compiled regexes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import re2
+import tree_sitter
+
+from integrity.rules.schema import compile_re2, error_text
+
+_REWRITE = re.compile(r"\(#(not-)?match\?")
+_OURS = frozenset({"re2-match?", "re2-not-match?", "inside?", "not-inside?", "in-condition?"})
+_PREDICATE_ARGS = re.compile(r'\(#([a-z0-9-]+\?)\s+@[\w.-]+\s+"((?:[^"\\]|\\.)*)"')
+
+FUNCTION_TYPES: frozenset[str] = frozenset(
+    {
+        "function_definition",
+        "function_declaration",
+        "function_item",
+        "method_declaration",
+        "method_definition",
+        "method",
+        "singleton_method",
+        "constructor_declaration",
+        "function_expression",
+        "arrow_function",
+        "generator_function_declaration",
+        "func_literal",
+        "lambda_expression",
+        "anonymous_function",
+        "local_function_statement",
+    }
+)
+
+
+class QueryProblem(Exception):
+    """A query that does not compile or uses a bad regex in a predicate."""
+
+
+def prepare(text: str) -> str:
+    """The query text with regex predicates routed to re2."""
+    return _REWRITE.sub(lambda m: f"(#re2-{m.group(1) or ''}match?", text)
+
+
+def compile_query(language: tree_sitter.Language, text: str) -> tree_sitter.Query:
+    """Compile a rule's query (after `prepare`); raises QueryProblem with the reason."""
+    prepared = prepare(text)
+    for name, pattern in _PREDICATE_ARGS.findall(prepared):
+        if name in _OURS:
+            try:
+                compile_re2(_unescape(pattern))
+            except re2.error as exc:
+                raise QueryProblem(
+                    f"predicate {name} regex {pattern!r}: {error_text(exc)}"
+                ) from None
+    try:
+        return tree_sitter.Query(language, prepared)
+    except (tree_sitter.QueryError, ValueError) as exc:
+        raise QueryProblem(str(exc).replace("\n", " ")) from None
+
+
+def capture_names(query: tree_sitter.Query) -> tuple[str, ...]:
+    """Every capture name a query defines."""
+    return tuple(query.capture_name(i) for i in range(query.capture_count))
+
+
+def _unescape(text: str) -> str:
+    return text.replace('\\"', '"').replace("\\\\", "\\")
+
+
+def function_node(node: tree_sitter.Node) -> tree_sitter.Node | None:
+    """The nearest enclosing function-like node, or None at top level."""
+    current = node.parent
+    while current is not None:
+        if current.type in FUNCTION_TYPES:
+            return current
+        current = current.parent
+    return None
+
+
+def function_name(node: tree_sitter.Node) -> str | None:
+    """The name of the nearest enclosing *named* function of a node, if any."""
+    current: tree_sitter.Node | None = node
+    while current is not None:
+        current = function_node(current)
+        if current is None:
+            return None
+        name = _name_of(current)
+        if name:
+            return name
+    return None
+
+
+_STATEMENT_LIST = frozenset({"compound_statement", "block", "statement_block", "statement_list"})
+
+
+def in_condition(node: tree_sitter.Node) -> bool:
+    """True when a node sits inside the `condition` field of an enclosing statement."""
+    child = node
+    parent = node.parent
+    while parent is not None and parent.type not in FUNCTION_TYPES:
+        if parent.type in _STATEMENT_LIST:
+            return False
+        condition = parent.child_by_field_name("condition")
+        if condition is not None and condition.id == child.id:
+            return True
+        child, parent = parent, parent.parent
+    return False
+
+
+def _name_of(node: tree_sitter.Node) -> str | None:
+    named = node.child_by_field_name("name")
+    if named is not None and named.text is not None:
+        return named.text.decode("utf-8", "replace")
+    declarator = node.child_by_field_name("declarator")
+    while declarator is not None:  # C/C++: pointer_declarator -> function_declarator -> identifier
+        if declarator.type in ("identifier", "field_identifier", "qualified_identifier"):
+            return (declarator.text or b"").decode("utf-8", "replace")
+        declarator = declarator.child_by_field_name("declarator")
+    parent = node.parent  # JS: const login = (...) => {...}
+    if parent is not None and parent.type in (
+        "variable_declarator",
+        "pair",
+        "assignment_expression",
+    ):
+        target = parent.child_by_field_name("name") or parent.child_by_field_name("key")
+        target = target or parent.child_by_field_name("left")
+        if target is not None and target.text is not None:
+            return target.text.decode("utf-8", "replace")
+    return None
+
+
+@dataclass
+class Predicates:
+    """The predicate callback for one detector: re2 text tests and enclosing-function tests."""
+
+    _compiled: dict[str, Any] = field(default_factory=dict)
+
+    def _regex(self, pattern: str) -> Any:
+        compiled = self._compiled.get(pattern)
+        if compiled is None:
+            compiled = compile_re2(pattern)
+            self._compiled[pattern] = compiled
+        return compiled
+
+    def __call__(
+        self,
+        predicate: str,
+        args: list[tuple[str, Literal["capture", "string"]]],
+        pattern_index: int,
+        captures: dict[str, list[tree_sitter.Node]],
+    ) -> bool:
+        """tree-sitter's general-predicate hook: True keeps the match."""
+        if predicate == "in-condition?":
+            return all(in_condition(node) for node in captures.get(args[0][0], []))
+        if predicate not in _OURS or len(args) != 2:
+            return True
+        (capture, _), (pattern, _) = args
+        nodes = captures.get(capture, [])
+        regex = self._regex(pattern)
+        if predicate in ("re2-match?", "re2-not-match?"):
+            hit = all(regex.search(_text(node)) is not None for node in nodes)
+            return hit if predicate == "re2-match?" else not hit
+        names = [function_name(node) for node in nodes]
+        inside = bool(names) and all(n is not None and regex.search(n) for n in names)
+        return inside if predicate == "inside?" else not inside
+
+
+def _text(node: tree_sitter.Node) -> str:
+    return (node.text or b"").decode("utf-8", "surrogateescape")

@@ -1,0 +1,111 @@
+"""The signature loader: one invalid file per problem, with its exact message (gitleaks style)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from integrity.errors import ExitCode, SignatureError
+from integrity.model import Category, Severity
+from integrity.rules.load import default_signatures_dir, load_rules
+
+INVALID = Path(__file__).resolve().parents[2] / "data" / "signatures" / "invalid"
+
+CASES = [
+    ("bad-toml.toml", "invalid TOML: Expected ']]' at the end of an array declaration"),
+    ("no-schema.toml", "'schema = 1' is required"),
+    ("bad-id.toml", "rule Bad_ID: id must be kebab-case"),
+    ("unknown-kind.toml", "rule r1: unknown kind 'magic'"),
+    ("unknown-category.toml", "rule r1: unknown category 'mystery' (known: hardcoded-credential"),
+    ("unknown-severity.toml", "rule r1: unknown severity 'severe' (known: info, low"),
+    ("unknown-confidence.toml", "rule r1: unknown confidence 'certain' (known: low, medium, high)"),
+    ("unknown-language.toml", "rule r1: no grammar for language 'cobol' (known: bash, c,"),
+    ("query-compile.toml", "rule r1: query does not compile for python: Invalid node type"),
+    ("report-capture.toml", "rule r1: report 'y' names no capture of the query"),
+    ("regex-lookahead.toml", "rule r1: pattern does not compile: invalid perl operator: (?="),
+    ("predicate-regex.toml", "rule r1: query does not compile for python: predicate re2-match?"),
+    ("no-no-match.toml", "rule r1: needs at least one example with expect = 'no-match'"),
+    ("no-match-example.toml", "rule r1: needs at least one example with expect = 'match'"),
+    ("unknown-key.toml", "rule r1: unknown key 'colour'"),
+    ("duplicate-id.toml", "rule r1: duplicate id (also in signatures/duplicate-id.toml)"),
+    ("missing-message.toml", "rule r1: missing 'message'"),
+    ("bad-expect.toml", "rule r1: example 1: unknown expect 'maybe'"),
+]
+
+
+def _folder_with(tmp_path: Path, name: str) -> Path:
+    folder = tmp_path / "signatures"
+    folder.mkdir()
+    shutil.copy(INVALID / name, folder / name)
+    return folder
+
+
+@pytest.mark.parametrize(("name", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_invalid_file_names_file_rule_and_problem(tmp_path: Path, name: str, expected: str) -> None:
+    with pytest.raises(SignatureError) as caught:
+        load_rules(_folder_with(tmp_path, name))
+    assert str(caught.value).startswith(f"signatures/{name}: {expected}")
+    assert caught.value.exit_code == ExitCode.INVALID_INPUT
+
+
+def test_every_invalid_file_has_a_case() -> None:
+    assert {p.name for p in INVALID.glob("*.toml")} == {name for name, _ in CASES}
+
+
+def test_valid_folder_loads_typed_rules_and_digest(tmp_path: Path) -> None:
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    (folder / "a.toml").write_text(
+        """schema = 1
+[[rule]]
+id = "demo-eval"
+kind = "query"
+languages = ["python"]
+category = "hidden-exec"
+severity = "high"
+confidence = "medium"
+message = "call of {fn}"
+query = '((call function: (identifier) @fn) @call (#match? @fn "^ev"))'
+report = "call"
+  [[rule.example]]
+  expect = "match"
+  line = 1
+  code = "eval(x)"
+  [[rule.example]]
+  expect = "no-match"
+  code = "print(x)"
+""",
+        encoding="utf-8",
+    )
+    ruleset = load_rules(folder)
+    (rule,) = ruleset.rules
+    assert (rule.id, rule.category, rule.severity) == (
+        "demo-eval",
+        Category.HIDDEN_EXEC,
+        Severity.HIGH,
+    )
+    assert rule.source_file == "rules/a.toml"
+    assert rule.examples[0].line == 1
+    assert ("demo-eval", "python") in ruleset.queries
+    assert ruleset.files == ("a.toml",)
+    first = ruleset.digest
+    (folder / "a.toml").write_text((folder / "a.toml").read_text() + "\n", encoding="utf-8")
+    assert load_rules(folder).digest != first
+    assert first.startswith("sha256:") and len(first) == 71
+
+
+def test_empty_folder_is_an_empty_ruleset(tmp_path: Path) -> None:
+    ruleset = load_rules(tmp_path)
+    assert ruleset.rules == ()
+    assert ruleset.digest.startswith("sha256:")
+
+
+def test_missing_folder_is_invalid_input(tmp_path: Path) -> None:
+    with pytest.raises(SignatureError, match="not a directory"):
+        load_rules(tmp_path / "absent")
+
+
+def test_default_dir_is_the_repository_signatures() -> None:
+    assert default_signatures_dir().name in ("signatures", "_signatures")
