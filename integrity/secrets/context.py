@@ -1,0 +1,79 @@
+"""Parse-tree context for generic credentials: is the value a string literal (not a comment),
+and which function encloses it."""
+
+from __future__ import annotations
+
+import re
+
+import tree_sitter
+
+_FUNCTION_TYPES = frozenset(
+    {
+        "function_definition",
+        "function_declaration",
+        "method_declaration",
+        "method_definition",
+        "function_item",
+        "method",
+        "singleton_method",
+        "constructor_declaration",
+        "arrow_function",
+        "function_expression",
+        "local_function_statement",
+    }
+)
+_AUTH_FUNCTION = re.compile(
+    r"(?i)auth|login|logon|sign_?in|passw|check_?(?:user|cred|pass)|verify_?(?:user|cred|pass)|credential"
+)
+
+
+def in_string_literal(tree: tree_sitter.Tree, start: int, end: int) -> bool:
+    """The bytes [start, end) lie inside a string literal node and not inside a comment."""
+    node: tree_sitter.Node | None = tree.root_node.descendant_for_byte_range(
+        start, max(start, end - 1)
+    )
+    depth = 0
+    while node is not None and depth < 4:
+        kind = node.type
+        if "comment" in kind:
+            return False
+        if (
+            "string" in kind
+            or "heredoc" in kind
+            or kind in {"template_literal", "char_literal", "preproc_arg"}
+        ):
+            return True
+        node = node.parent
+        depth += 1
+    return False
+
+
+def _name_of(node: tree_sitter.Node) -> str | None:
+    named = node.child_by_field_name("name")
+    if named is not None and named.text is not None:
+        return named.text.decode("utf-8", "replace")
+    declarator = node.child_by_field_name("declarator")
+    hops = 0
+    while declarator is not None and hops < 6:
+        if declarator.type in {"identifier", "field_identifier", "qualified_identifier"}:
+            return (declarator.text or b"").decode("utf-8", "replace")
+        declarator = declarator.child_by_field_name("declarator") or declarator.child_by_field_name(
+            "name"
+        )
+        hops += 1
+    return None
+
+
+def enclosing_function(tree: tree_sitter.Tree, offset: int) -> str | None:
+    """Name of the innermost function around byte `offset`, if the grammar says."""
+    node: tree_sitter.Node | None = tree.root_node.descendant_for_byte_range(offset, offset)
+    while node is not None:
+        if node.type in _FUNCTION_TYPES:
+            return _name_of(node)
+        node = node.parent
+    return None
+
+
+def is_auth_function(name: str | None) -> bool:
+    """Functions the auth-bypass rules own (a literal compared there is reported by them)."""
+    return bool(name) and bool(_AUTH_FUNCTION.search(name or ""))

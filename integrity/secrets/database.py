@@ -1,0 +1,130 @@
+"""Compile secret rules: one hyperscan database for the whole set, plus one `re` per rule to
+confirm and extract each hit on a small window. Scans raw bytes: invalid UTF-8 is fine."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from integrity.errors import IntegrityError, SignatureError
+from integrity.rules.schema import Rule
+from integrity.secrets.checks import VALIDATORS
+
+try:
+    import hyperscan
+except ImportError as exc:  # pragma: no cover - the dependency is mandatory
+    raise IntegrityError(
+        "the secrets detector needs the 'hyperscan' package (pip install hyperscan); "
+        "there is deliberately no slow pure-Python fallback"
+    ) from exc
+
+REQUIRED_VALIDATORS = frozenset({"pem-body", "jwt"})
+"""Validators whose failure drops the hit (a bare PEM header or a non-JSON eyJ string)."""
+
+_NAMED_GROUP = re.compile(r"\(\?P<([A-Za-z_]\w*)>")
+
+
+class Judge(StrEnum):
+    """How a hit is judged: by its provider format, by the credential's name, or as a password."""
+
+    FORMAT = "format"
+    NAMED = "named"
+    LOGIN = "login"
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    """One secret rule ready to confirm hyperscan hits."""
+
+    rule: Rule
+    regex: re.Pattern[bytes]
+    group: str | int
+    judge: Judge
+    validator: Callable[[str], bool] | None
+    required: bool
+
+    @property
+    def contextual(self) -> bool:
+        """Judged by context (a name or a login), not by a provider's published format."""
+        return self.judge is not Judge.FORMAT
+
+    def in_scope(self, path: str) -> bool:
+        """The rule's `paths` globs (if any) match and no `exclude_paths` glob does."""
+        name = path.rsplit("/", 1)[-1]
+
+        def hit(globs: tuple[str, ...]) -> bool:
+            return any(fnmatch.fnmatch(path, g) or fnmatch.fnmatch(name, g) for g in globs)
+
+        return (not self.rule.paths or hit(self.rule.paths)) and not hit(self.rule.exclude_paths)
+
+
+def _compile_one(rule: Rule) -> CompiledRule:
+    if not rule.pattern:
+        raise SignatureError(f"{rule.source_file}: rule {rule.id}: a secret rule needs a pattern")
+    try:
+        regex = re.compile(rule.pattern.encode("utf-8"), re.MULTILINE)
+    except re.error as exc:
+        raise SignatureError(f"{rule.source_file}: rule {rule.id}: bad pattern: {exc}") from exc
+    groups = regex.groupindex
+    group: str | int = rule.secret_group or ("secret" if "secret" in groups else 0)
+    if isinstance(group, str) and group not in groups:
+        raise SignatureError(f"{rule.source_file}: rule {rule.id}: no group named {group!r}")
+    validator = None
+    if rule.checksum:
+        validator = VALIDATORS.get(rule.checksum)
+        if validator is None:
+            known = ", ".join(sorted(VALIDATORS))
+            raise SignatureError(
+                f"{rule.source_file}: rule {rule.id}: unknown checksum {rule.checksum!r} ({known})"
+            )
+    return CompiledRule(
+        rule=rule,
+        regex=regex,
+        group=group,
+        judge=Judge.NAMED
+        if "name" in groups
+        else Judge.LOGIN
+        if "user" in groups
+        else Judge.FORMAT,
+        validator=validator,
+        required=rule.checksum in REQUIRED_VALIDATORS,
+    )
+
+
+def hyperscan_expression(pattern: str) -> bytes:
+    """The rule's Python regex in hyperscan syntax (named groups become plain groups)."""
+    return _NAMED_GROUP.sub("(?:", pattern).encode("utf-8")
+
+
+def compile_rules(rules: Sequence[Rule]) -> tuple[tuple[CompiledRule, ...], hyperscan.Database]:
+    """Every rule compiled, and one block-mode hyperscan database whose ids index the tuple."""
+    compiled = tuple(_compile_one(rule) for rule in rules)
+    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    if not compiled:
+        return compiled, database
+    expressions = [hyperscan_expression(c.rule.pattern or "") for c in compiled]
+    flags = [hyperscan.HS_FLAG_MULTILINE] * len(compiled)
+    try:
+        database.compile(
+            expressions=expressions,
+            ids=list(range(len(compiled))),
+            elements=len(compiled),
+            flags=flags,
+        )
+    except hyperscan.error as exc:
+        bad = _first_bad(compiled)
+        raise SignatureError(f"{bad}: hyperscan cannot compile the pattern: {exc}") from exc
+    return compiled, database
+
+
+def _first_bad(compiled: Sequence[CompiledRule]) -> str:
+    for item in compiled:
+        single = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        try:
+            single.compile(expressions=[hyperscan_expression(item.rule.pattern or "")])
+        except hyperscan.error:
+            return f"{item.rule.source_file}: rule {item.rule.id}"
+    return "secret rules"

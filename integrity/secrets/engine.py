@@ -1,0 +1,208 @@
+"""Scan one file's bytes with every secret rule: hyperscan finds candidate ends, `re` confirms
+on a window around each, filters drop placeholders, hashes and non-secret names."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import tree_sitter
+
+from integrity.model import Confidence, Severity, Symbol
+from integrity.rules.schema import Rule
+from integrity.secrets.checks import shannon_entropy
+from integrity.secrets.context import enclosing_function, in_string_literal, is_auth_function
+from integrity.secrets.database import CompiledRule, Judge, compile_rules
+from integrity.secrets.filters import PathClass, classify_path, name_is_not_secret, plausible_value
+
+_BACK = 400
+_FORWARD = 1200
+_MAX_HITS = 20000
+_EXAMPLE = re.compile(r"(?i)example|x{6,}|\.\.\.")
+_PEM_END = re.compile(rb"-----END [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----")
+COMPARED_RULES = frozenset({"credential-compared-with-input"})
+"""Rule ids whose hits inside authentication functions belong to the auth-bypass rules."""
+
+
+@dataclass(frozen=True, slots=True)
+class SecretHit:
+    """One confirmed credential: the rule, where the secret is, and the secret itself (callers
+    must redact it before it leaves the process)."""
+
+    rule: Rule
+    start: int
+    end: int
+    start_line: int
+    end_line: int
+    secret: str
+    name: str | None
+    validated: bool | None
+    severity: Severity
+    confidence: Confidence
+    symbol: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    compiled: CompiledRule
+    start: int
+    end: int
+    secret: str
+    name: str | None
+
+
+class SecretEngine:
+    """The compiled rule set for one run (hyperscan database held here, not module-global)."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self._rules, self._database = compile_rules(rules)
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        """The rules this engine runs, in database order."""
+        return tuple(c.rule for c in self._rules)
+
+    def scan(
+        self,
+        path: str,
+        data: bytes,
+        tree: tree_sitter.Tree | None = None,
+        symbols: Sequence[Symbol] = (),
+    ) -> tuple[SecretHit, ...]:
+        """Every credential in `data`, best rule per span, in file order."""
+        if not self._rules or not data:
+            return ()
+        ends = self._candidate_ends(data)
+        if not ends:
+            return ()
+        path_class = classify_path(path, data)
+        candidates = [
+            cand
+            for index, offsets in ends.items()
+            if self._rules[index].in_scope(path)
+            and not (
+                self._rules[index].contextual
+                and path_class in (PathClass.LOCKFILE, PathClass.GENERATED)
+            )
+            for cand in self._confirm(self._rules[index], data, offsets)
+        ]
+        newlines = [m.start() for m in re.finditer(b"\n", data)]
+        hits: list[SecretHit] = []
+        taken: list[tuple[int, int]] = []
+        for cand in sorted(
+            candidates, key=lambda c: (c.compiled.contextual, -(c.end - c.start), c.start)
+        ):
+            if any(cand.start < e and s < cand.end for s, e in taken):
+                continue
+            hit = self._judge(cand, data, tree, symbols, newlines, path_class)
+            if hit is not None:
+                taken.append((cand.start, cand.end))
+                hits.append(hit)
+        return tuple(sorted(hits, key=lambda h: (h.start, h.rule.id)))
+
+    def _candidate_ends(self, data: bytes) -> dict[int, list[int]]:
+        ends: dict[int, list[int]] = {}
+        count = [0]
+
+        def on_match(rule_index: int, _start: int, end: int, _flags: int, _ctx: object) -> bool:
+            ends.setdefault(rule_index, []).append(end)
+            count[0] += 1
+            return count[0] > _MAX_HITS
+
+        self._database.scan(data, match_event_handler=on_match)
+        return ends
+
+    def _confirm(self, compiled: CompiledRule, data: bytes, ends: list[int]) -> list[_Candidate]:
+        windows: list[tuple[int, int]] = []
+        for end in sorted(set(ends)):
+            lo = max(data.rfind(b"\n", 0, max(0, end - _BACK)) + 1, end - _BACK - 2000, 0)
+            nl = data.find(b"\n", end)
+            hi = min(len(data) if nl < 0 else nl, end + _FORWARD)
+            if windows and lo <= windows[-1][1]:
+                windows[-1] = (windows[-1][0], max(hi, windows[-1][1]))
+            else:
+                windows.append((lo, hi))
+        found: dict[tuple[int, int], _Candidate] = {}
+        for lo, hi in windows:
+            for match in compiled.regex.finditer(data, lo, hi):
+                start, end = match.span(compiled.group)
+                if start < 0 or end <= start:
+                    continue
+                name = match.group("name") if compiled.judge is Judge.NAMED else None
+                found[(start, end)] = _Candidate(
+                    compiled=compiled,
+                    start=start,
+                    end=end,
+                    secret=data[start:end].decode("utf-8", "surrogateescape"),
+                    name=None if name is None else name.decode("utf-8", "surrogateescape"),
+                )
+        return list(found.values())
+
+    def _judge(
+        self,
+        cand: _Candidate,
+        data: bytes,
+        tree: tree_sitter.Tree | None,
+        symbols: Sequence[Symbol],
+        newlines: list[int],
+        path_class: PathClass,
+    ) -> SecretHit | None:
+        rule = cand.compiled.rule
+        secret, end = cand.secret, cand.end
+        entropy_floor = rule.entropy if rule.entropy is not None else 3.0
+        if cand.compiled.contextual:
+            if tree is not None and not in_string_literal(tree, cand.start, cand.end):
+                return None
+            name = cand.name if cand.compiled.judge is Judge.NAMED else "password"
+            if name_is_not_secret(name or "") or not plausible_value(
+                name or "", secret, entropy_floor
+            ):
+                return None
+        elif _EXAMPLE.search(secret) or (
+            rule.entropy is not None and shannon_entropy(secret) < rule.entropy
+        ):
+            return None
+        if rule.checksum == "pem-body":
+            closing = _PEM_END.search(data, cand.end, cand.end + 20000)
+            end = closing.end() if closing else min(len(data), cand.end + 200)
+            secret = data[cand.start : end].decode("utf-8", "surrogateescape")
+        validated = None if cand.compiled.validator is None else cand.compiled.validator(secret)
+        if validated is False and cand.compiled.required:
+            return None
+        start_line = bisect.bisect_right(newlines, cand.start - 1) + 1
+        end_line = bisect.bisect_right(newlines, max(cand.start, end - 1) - 1) + 1
+        symbol = _enclosing(symbols, start_line) or (
+            enclosing_function(tree, cand.start) if tree else None
+        )
+        if rule.id in COMPARED_RULES and is_auth_function(symbol):
+            return None
+        severity, confidence = rule.severity, rule.confidence
+        if rule.checksum == "pem-body" and "ENCRYPTED" in secret[:300]:
+            severity = Severity.MEDIUM if severity.at_least(Severity.MEDIUM) else severity
+        if validated is True:
+            confidence = Confidence.HIGH
+        elif validated is False:
+            severity, confidence = Severity.LOW, Confidence.LOW
+        if path_class is PathClass.TEST:
+            severity = severity.lowered()
+            confidence = Confidence.LOW if confidence is not Confidence.HIGH else Confidence.MEDIUM
+        return SecretHit(
+            rule=rule,
+            start=cand.start,
+            end=end,
+            start_line=start_line,
+            end_line=end_line,
+            secret=secret,
+            name=cand.name,
+            validated=validated,
+            severity=severity,
+            confidence=confidence,
+            symbol=symbol,
+        )
+
+
+def _enclosing(symbols: Sequence[Symbol], line: int) -> str | None:
+    inner = [s for s in symbols if s.start_line <= line <= s.end_line]
+    return min(inner, key=lambda s: s.end_line - s.start_line).name if inner else None
