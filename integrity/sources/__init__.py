@@ -64,7 +64,7 @@ def open_source(
         ref = spec[len("git:") :]
         if not ref:
             raise SourceError("empty git revision in 'git:': name a branch, tag or commit")
-        return GitSource(repo, ref)
+        return GitSource(repo, ref, limits)
     path = Path(spec)
     if path.is_file():
         if archive_format(path) is None:

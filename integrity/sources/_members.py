@@ -111,6 +111,8 @@ class MemberJudge:
         self._count += 1
         if self._count > self._limits.max_members:
             raise LimitReached(self._stop(member, f"more than {self._limits.max_members} members"))
+        if self._streamed:  # a streamed tar decompresses every member, read or skipped
+            self._charge(member)
         parts = split_name(member.name)
         if parts is None:
             return FileBlob(member.name, EntryType.OTHER, problem=PROBLEM_ESCAPE)
@@ -142,12 +144,10 @@ class MemberJudge:
             return FileBlob(path, EntryType.OTHER, problem=f"special file ({member.special})")
         limits = self._limits
         if member.size > limits.max_member_size:
-            self._charge(member, skipped=True)
             problem = f"member of {member.size} bytes exceeds the {limits.max_member_size} limit"
             return FileBlob(path, EntryType.FILE, size=member.size, problem=problem)
         ratio = self._ratio(member)
         if ratio is not None:
-            self._charge(member, skipped=True)
             problem = f"compression ratio {ratio}:1 exceeds the {limits.max_ratio}:1 limit"
             return FileBlob(path, EntryType.FILE, size=member.size, problem=problem)
         if member.encrypted:
@@ -156,7 +156,8 @@ class MemberJudge:
             return FileBlob(
                 path, EntryType.SYMLINK, size=member.size, problem="symlink target too long"
             )
-        self._charge(member, skipped=False)
+        if not self._streamed:
+            self._charge(member)
         if member.kind is MemberKind.SYMLINK:
             text = target()
             escape = PROBLEM_LINK_OUTSIDE if link_escapes(path, text) else None
@@ -176,9 +177,7 @@ class MemberJudge:
         ratio = member.size // max(member.compressed, 1)
         return ratio if ratio > self._limits.max_ratio else None
 
-    def _charge(self, member: Member, skipped: bool) -> None:
-        if skipped and not self._streamed:
-            return
+    def _charge(self, member: Member) -> None:
         self._total += member.size
         if self._total > self._limits.max_total_size:
             why = f"more than {self._limits.max_total_size} bytes decompressed"

@@ -37,6 +37,16 @@ from integrity.sources._members import (
 TAR_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.bz2", ".tbz2")
 ZIP_SUFFIXES = (".zip",)
 _CHUNK = 1 << 20
+_MAX_EXTENDED_HEADER = 1 << 20
+_EXTENDED_HEADERS = frozenset(
+    {
+        tarfile.XHDTYPE,
+        tarfile.XGLTYPE,
+        tarfile.SOLARIS_XHDTYPE,
+        tarfile.GNUTYPE_LONGNAME,
+        tarfile.GNUTYPE_LONGLINK,
+    }
+)
 _TAR_ERRORS = (tarfile.TarError, EOFError, zlib.error, lzma.LZMAError, OSError, ValueError)
 _ZIP_ERRORS = (
     zipfile.BadZipFile,
@@ -107,6 +117,22 @@ def _corruption(exc: BaseException) -> BaseException | None:
     return None
 
 
+class _GuardedTarInfo(tarfile.TarInfo):
+    """Refuses oversized pax / GNU long-name headers, which tarfile would read into memory."""
+
+    @classmethod
+    def frombuf(cls, buf: bytes | bytearray, encoding: str, errors: str) -> _GuardedTarInfo:
+        info = super().frombuf(buf, encoding, errors)
+        if info.type in _EXTENDED_HEADERS and info.size > _MAX_EXTENDED_HEADER:
+            # ReadError, not a HeaderError: tarfile treats a bad later header as end of archive.
+            raise tarfile.ReadError(f"extended header of {info.size} bytes")
+        return info
+
+
+def _open_tar(reader: _HashingReader) -> tarfile.TarFile:
+    return tarfile.open(fileobj=reader, mode="r|*", tarinfo=_GuardedTarInfo)  # type: ignore[call-overload, no-any-return]
+
+
 def _tar_member(info: tarfile.TarInfo) -> Member:
     if info.isdir():
         return Member(info.name, MemberKind.DIR)
@@ -166,18 +192,14 @@ def _tar_infos(tar: tarfile.TarFile) -> Iterator[tarfile.TarInfo]:
         yield info
 
 
-def _bounded_prefix(members: Iterator[Member], limits: SourceLimits) -> str | None:
-    """common_prefix over the members iteration will reach before a limit stops it."""
-
-    def within() -> Iterator[Member]:
-        total = 0
-        for count, member in enumerate(members, start=1):
-            total += member.size
-            if count > limits.max_members or total > limits.max_total_size:
-                return
-            yield member
-
-    return common_prefix(within())
+def _within_limits(members: Iterator[Member], limits: SourceLimits) -> Iterator[Member]:
+    """The members iteration will reach before a count or size limit stops it."""
+    total = 0
+    for count, member in enumerate(members, start=1):
+        total += member.size
+        if count > limits.max_members or total > limits.max_total_size:
+            return
+        yield member
 
 
 class ArchiveSource:
@@ -232,10 +254,11 @@ class ArchiveSource:
         with self._open_raw() as raw:
             reader = _HashingReader(raw)
             try:
-                with tarfile.open(fileobj=reader, mode="r|*") as tar:  # type: ignore[call-overload]
-                    infos = _tar_infos(tar)
-                    prefix = _bounded_prefix((_tar_member(info) for info in infos), self._limits)
-                    for _ in infos:  # read to the end: a truncated archive fails here
+                with _open_tar(reader) as tar:
+                    members = (_tar_member(info) for info in _tar_infos(tar))
+                    reachable = _within_limits(members, self._limits)
+                    prefix = common_prefix(reachable)
+                    for _ in reachable:  # on to the end or the limit: truncation fails here
                         pass
                 return reader.finish(), prefix
             except _TAR_ERRORS as exc:
@@ -248,7 +271,7 @@ class ArchiveSource:
             try:
                 with zipfile.ZipFile(raw) as archive:
                     members = (_zip_member(info) for info in archive.infolist())
-                    return digest, _bounded_prefix(members, self._limits)
+                    return digest, common_prefix(_within_limits(members, self._limits))
             except _ZIP_ERRORS as exc:
                 raise self._fail(exc) from exc
 
@@ -258,7 +281,7 @@ class ArchiveSource:
         with self._open_raw() as raw:
             reader = _HashingReader(raw)
             try:
-                with tarfile.open(fileobj=reader, mode="r|*") as tar:  # type: ignore[call-overload]
+                with _open_tar(reader) as tar:
                     for info in _tar_infos(tar):
                         opener = self._tar_opener(tar, info, cursor, cursor.advance())
                         try:

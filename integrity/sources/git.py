@@ -27,6 +27,7 @@ from integrity.sources._common import (
     MAX_LINK_TARGET,
     PROBLEM_LINK_OUTSIDE,
     Readable,
+    SourceLimits,
     bounded,
     link_escapes,
 )
@@ -62,14 +63,40 @@ class _SafeRepo(git.Repo):
         return git.GitConfigParser(files, read_only=True, merge_includes=False)
 
 
-def _check_not_special(path: Path) -> None:
-    """Refuse repository metadata files that are FIFOs or devices (reading them could hang)."""
+def _check_not_special(path: Path | str) -> None:
+    """Refuse repository files that are FIFOs or devices: reading one could hang or never end."""
     try:
-        mode = path.stat().st_mode
+        mode = os.stat(path).st_mode
     except OSError:
         return
     if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
         raise SourceError(f"not a usable repository: {os.fsdecode(path)!r} is a special file")
+
+
+def _check_tree(top: str, depth: int) -> None:
+    """_check_not_special on everything up to `depth` levels below `top` (links followed)."""
+    pending = [(top, 0)]
+    while pending:
+        folder, level = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                children = [entry.path for entry in listing]
+        except OSError:
+            continue
+        for child in children:
+            _check_not_special(child)
+            if level < depth and os.path.isdir(child):
+                pending.append((child, level + 1))
+
+
+def _check_object_store(repo: git.Repo) -> None:
+    """The files GitDB and the ref reader open must be regular files."""
+    common = repo.common_dir
+    _check_tree(os.path.join(common, "objects"), 1)
+    _check_tree(os.path.join(common, "refs"), 8)
+    for name in ("HEAD", "packed-refs", "config"):
+        _check_not_special(os.path.join(repo.git_dir, name))
+        _check_not_special(os.path.join(common, name))
 
 
 def open_repo(path: Path) -> git.Repo:
@@ -83,11 +110,13 @@ def open_repo(path: Path) -> git.Repo:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
-            return _SafeRepo(path, odbt=git.GitDB, expand_vars=False)
+            repo = _SafeRepo(path, odbt=git.GitDB, expand_vars=False)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
         raise SourceError(f"not a git repository: {os.fsdecode(path)!r}") from exc
     except (OSError, ValueError) as exc:
         raise SourceError(f"cannot open git repository {os.fsdecode(path)!r}: {exc}") from exc
+    _check_object_store(repo)
+    return repo
 
 
 def resolve_commit(repo: git.Repo, ref: str) -> git.Commit:
@@ -99,7 +128,15 @@ def resolve_commit(repo: git.Repo, ref: str) -> git.Commit:
         obj: Any = repo.rev_parse(ref)
         while obj.type == "tag":
             obj = obj.object
-    except (git.exc.ODBError, ValueError, IndexError, KeyError, OSError) as exc:
+    except (
+        git.exc.ODBError,
+        ValueError,
+        IndexError,
+        KeyError,
+        OSError,
+        TypeError,
+        NotImplementedError,
+    ) as exc:
         raise SourceError(f"unknown git revision {ref!r} in {repo.git_dir!r}") from exc
     if not isinstance(obj, git.Commit):
         raise SourceError(f"git revision {ref!r} is a {obj.type}, not a commit")
@@ -128,7 +165,8 @@ def _parse_tree(data: bytes) -> Iterator[tuple[int, str, bytes]]:
 class GitSource:
     """The tree of one commit, read from `repo`'s object database."""
 
-    def __init__(self, repo: Path, ref: str) -> None:
+    def __init__(self, repo: Path, ref: str, limits: SourceLimits | None = None) -> None:
+        self._max_entries = (limits if limits is not None else SourceLimits()).max_members
         self._repo = open_repo(repo)
         self._commit = resolve_commit(self._repo, ref)
         self._info = SourceInfo(kind="git", location=str(repo), ref=ref, commit=self._commit.hexsha)
@@ -163,12 +201,18 @@ class GitSource:
 
     def _walk(self, root: bytes) -> Iterator[FileBlob]:
         pending: list[tuple[str, bytes]] = [("", root)]
+        count = 0
         while pending:
             prefix, binsha = pending.pop()
             for mode, name, sha in _parse_tree(
                 self._read_object(binsha, b"tree", _MAX_TREE_OBJECT)
             ):
                 path = f"{prefix}{name}"
+                count += 1
+                if count > self._max_entries:  # a "git bomb" reuses one subtree many times
+                    why = f"tree walk stopped: more than {self._max_entries} entries"
+                    yield FileBlob(path, EntryType.OTHER, problem=why)
+                    return
                 if name in _BAD_COMPONENTS or "/" in name:
                     yield FileBlob(path, EntryType.OTHER, problem="path escapes the tree")
                 elif stat.S_IFMT(mode) == _MODE_TREE:

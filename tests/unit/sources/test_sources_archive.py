@@ -448,3 +448,29 @@ def test_open_source_picks_archives_by_suffix(tmp_path: Path) -> None:
     assert isinstance(open_source(str(zipped)), ArchiveSource)
     source = open_source(str(tar), limits=SourceLimits(max_member_size=0))
     assert [b.problem for b in source.iter_files()] == ["member of 1 bytes exceeds the 0 limit"]
+
+
+def test_tar_bomb_stops_at_the_total_cap_without_decompressing_it(tmp_path: Path) -> None:
+    path = make_tar(
+        tmp_path / "bomb.tar.gz",
+        [tar_member("zeros", bytes(64 << 20)), tar_member("after", b"x")],
+    )
+    assert path.stat().st_size < 200_000
+
+    source = ArchiveSource(path, SourceLimits(max_total_size=1 << 20))
+    blobs = collect(source)
+
+    assert [(b.path, b.kind, b.problem) for b, _ in blobs] == [
+        ("zeros", EntryType.OTHER, "archive reading stopped: more than 1048576 bytes decompressed")
+    ]
+
+
+def test_oversized_pax_header_is_a_source_error(tmp_path: Path) -> None:
+    path = tmp_path / "pax.tar.gz"
+    with tarfile.open(path, "w:gz", format=tarfile.PAX_FORMAT) as archive:
+        info = tarfile.TarInfo("f")
+        info.pax_headers = {"comment": "x" * (2 << 20)}
+        archive.addfile(info, None)
+
+    with pytest.raises(SourceError, match="extended header"):
+        ArchiveSource(path)

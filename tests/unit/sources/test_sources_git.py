@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import pytest
 
 from integrity.errors import ExitCode, SourceError
 from integrity.model import EntryType, FileBlob
-from integrity.sources import GitSource, open_repo, open_source
+from integrity.sources import GitSource, SourceLimits, open_repo, open_source
 
 _ENV = {
     "GIT_AUTHOR_NAME": "Test",
@@ -284,3 +285,35 @@ def test_the_armed_repo_really_runs_code_under_plain_git(repo: Path, tmp_path: P
     subprocess.run(["git", "-C", str(repo), "status"], capture_output=True, env=env, check=False)
 
     assert marker.exists()
+
+
+def test_git_bomb_tree_walk_stops_at_the_entry_cap(repo: Path) -> None:
+    blob_sha = git(repo, "hash-object", "-w", "--stdin", stdin=b"x\n")
+    tree = git(
+        repo, "mktree", stdin="".join(f"100644 blob {blob_sha}\tf{i}\n" for i in range(10)).encode()
+    )
+    for _ in range(4):  # 10**5 paths from five small tree objects
+        listing_text = "".join(f"040000 tree {tree}\td{i}\n" for i in range(10))
+        tree = git(repo, "mktree", stdin=listing_text.encode())
+    commit = git(repo, "commit-tree", tree, "-m", "bomb")
+
+    blobs = list(GitSource(repo, commit, SourceLimits(max_members=50)).iter_files())
+
+    stops = [b for b in blobs if b.problem is not None]
+    assert len(stops) == 1
+    assert stops[0].kind is EntryType.OTHER
+    assert stops[0].problem == "tree walk stopped: more than 50 entries"
+    assert len(blobs) < 60
+
+
+def test_fifo_in_the_object_store_is_refused_without_hanging(repo: Path) -> None:
+    os.mkfifo(repo / ".git" / "refs" / "heads" / "evil")
+
+    def attempt() -> None:
+        with pytest.raises(SourceError, match="is a special file"):
+            GitSource(repo, "HEAD")
+
+    thread = threading.Thread(target=attempt, daemon=True)
+    thread.start()
+    thread.join(10)
+    assert not thread.is_alive()
