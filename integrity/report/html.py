@@ -23,7 +23,7 @@ from integrity.report.common import (
     summary_line,
 )
 from integrity.report.escape import escape_html
-from integrity.report.htmlcode import highlight_code, highlight_diff, lexer_for, stylesheet
+from integrity.report.htmlcode import Highlighter, stylesheet
 
 _BASE_CSS = """
 body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:1em;color:#1b1f23}
@@ -92,7 +92,7 @@ def _dl(pairs: list[tuple[str, str]]) -> str:
     return f"<dl>{rows}</dl>" if rows else ""
 
 
-def _finding(finding: Finding) -> str:
+def _finding(finding: Finding, hl: Highlighter) -> str:
     span = line_span(finding)
     where = _e(finding.path) + (f":{span}" if span else "")
     sev = finding.severity.value
@@ -113,10 +113,10 @@ def _finding(finding: Finding) -> str:
     if finding.waiver:
         parts.append("<h4>Waiver</h4>" + _dl(list(finding.waiver)))
     if finding.snippet:
-        parts.append(highlight_code(finding.snippet, lexer_for(finding.path)))
+        parts.append(hl.code(finding.snippet, hl.lexer_for(finding.path)))
     if before or after:
         label = finding.symbol or finding.path
-        diff = highlight_diff("\n".join(before), "\n".join(after), label)
+        diff = hl.diff("\n".join(before), "\n".join(after), label)
         parts.append(f"<details open><summary>Before/after diff</summary>{diff}</details>")
     parts.append("</article>")
     return "\n".join(parts)
@@ -204,15 +204,16 @@ def _header(result: ScanResult) -> str:
 def _body(result: ScanResult) -> str:
     opened = open_findings(result)
     waived = closed_findings(result)
+    hl = Highlighter()
     sections = [
         _header(result),
         "<h2>Summary</h2>",
         _summary(result),
         f"<h2>Findings ({len(opened)} open)</h2>",
         _filters(result),
-        "\n".join(_finding(f) for f in opened) or "<p>No open findings.</p>",
+        "\n".join(_finding(f, hl) for f in opened) or "<p>No open findings.</p>",
         f"<h2>Waived findings ({len(waived)})</h2>",
-        "\n".join(_finding(f) for f in waived) or "<p>None.</p>",
+        "\n".join(_finding(f, hl) for f in waived) or "<p>None.</p>",
         f"<h2>Changed files ({len(result.changes)})</h2>",
         _changes(result),
     ]

@@ -8,11 +8,13 @@ import re
 from dataclasses import replace
 from html.parser import HTMLParser
 
+from pygments.lexers import get_lexer_for_filename
 from pygments.lexers.special import TextLexer
+from pygments.util import ClassNotFound
 
 from integrity.model import ScanResult
 from integrity.report import html
-from integrity.report.htmlcode import highlight_code, lexer_for, unified_diff
+from integrity.report.htmlcode import Highlighter, highlight_code, lexer_for, unified_diff
 
 _RAW = ("\x1b", "\r", "\u202e", "\u2066", "\u2069", "\u200b", "\udce9")
 
@@ -144,3 +146,41 @@ def test_empty_result(sample: ScanResult) -> None:
     page = html.render(replace(sample, findings=(), changes=()))
     assert "<p>No open findings.</p>" in page
     assert "<p>No changes.</p>" in page
+
+
+def test_highlighter_cache_agrees_with_pygments() -> None:
+    names = [
+        "CMakeLists.txt",
+        "requirements.txt",
+        "notes.txt",
+        "Makefile",
+        "GNUmakefile",
+        "x.mk",
+        "a.c",
+        "b.h",
+        "c.hpp",
+        "Dockerfile",
+        "app.Dockerfile",
+        "x.cmake",
+        "build.gradle",
+        "setup.py",
+        "SETUP.PY",
+        "x.js",
+        "y.ts",
+        "z.go",
+        "PKGBUILD",
+        "configure.ac",
+        "meson.build",
+        "x.spec",
+        "noext",
+        "trailing.",
+        ".bashrc",
+        "a.sh",
+    ]
+    hl = Highlighter()
+    for name in names * 2:  # the second pass is served from the per-render cache
+        try:
+            expected = get_lexer_for_filename(name).name
+        except ClassNotFound:
+            expected = TextLexer().name
+        assert hl.lexer_for(f"dir/{name}").name == expected, name
