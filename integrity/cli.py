@@ -8,6 +8,7 @@ import click
 
 from integrity import __version__
 from integrity.commands.baseline import baseline, keygen
+from integrity.commands.gitflow import GITFLOW_COMMANDS
 from integrity.commands.rules import rules
 from integrity.commands.scanning import scan, verify
 
@@ -23,7 +24,7 @@ def cli() -> None:
     """
 
 
-for command in (keygen, baseline, verify, scan, rules):
+for command in (keygen, baseline, verify, scan, rules, *GITFLOW_COMMANDS):
     cli.add_command(command)
 
 

@@ -1,0 +1,1 @@
+"""Git workflows: pre-merge diff, per-commit history audit, release archive against its tag."""
