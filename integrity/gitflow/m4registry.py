@@ -20,7 +20,9 @@ from integrity.errors import SignatureError
 from integrity.rules.load import default_signatures_dir
 
 DIGEST_CHARS = 16
-_SERIAL = re.compile(rb"^[ \t]*(?:#|dnl)[ \t]*serial[ \t]+([0-9]+(?:\.[0-9]+)*)", re.MULTILINE)
+_SERIAL = re.compile(
+    rb"^[ \t]*(?:#|dnl)[ \t]*(?:[\w.+-]+[ \t]+)?serial[ \t]+([0-9]+(?:\.[0-9]+)*)", re.MULTILINE
+)
 _SERIAL_WINDOW = 4096
 
 
