@@ -9,6 +9,7 @@ import click
 from integrity import __version__
 from integrity.commands.baseline import baseline, keygen
 from integrity.commands.gitflow import GITFLOW_COMMANDS
+from integrity.commands.review import attest, review, signoff
 from integrity.commands.rules import rules
 from integrity.commands.scanning import scan, verify
 
@@ -24,7 +25,7 @@ def cli() -> None:
     """
 
 
-for command in (keygen, baseline, verify, scan, rules, *GITFLOW_COMMANDS):
+for command in (keygen, baseline, verify, scan, rules, review, signoff, attest, *GITFLOW_COMMANDS):
     cli.add_command(command)
 
 

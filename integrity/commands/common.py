@@ -11,7 +11,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,7 +24,9 @@ from integrity.errors import ExitCode, IntegrityError
 from integrity.model import ScanResult, Severity
 from integrity.report import RENDERERS
 from integrity.report import text as text_report
-from integrity.signing import atomic_write
+from integrity.review.apply import apply_waivers
+from integrity.review.waivers import DEFAULT_WAIVERS, WaiverSet, load_waivers
+from integrity.signing import atomic_write, load_public_key
 
 F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = ("text", "json", "sarif", "markdown", "html")
@@ -227,3 +229,35 @@ def progress(quiet: bool, label: str) -> Iterator[Callable[[int], None] | None]:
     finally:
         if shown:
             bar.stop()
+
+
+def review_today() -> date:
+    """The day waiver expiry is judged against: SOURCE_DATE_EPOCH's day when set, else today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC).date()
+    return datetime.now(UTC).date()
+
+
+def waivers_for(opts: CommonOptions, trust: Path | None = None) -> WaiverSet | None:
+    """The waivers of --waivers, else of baselines/waivers.toml in the cwd when present.
+
+    The file must be signed by --trust (or the key named by INTEGRITY_TRUST) when one is given.
+    """
+    path = opts.waivers
+    if path is None and DEFAULT_WAIVERS.is_file():
+        path = DEFAULT_WAIVERS
+    if path is None:
+        return None
+    env = os.environ.get("INTEGRITY_TRUST")
+    key_path = trust if trust is not None else (Path(env) if env else None)
+    waivers = load_waivers(path, load_public_key(key_path) if key_path else None)
+    for message in waivers.warnings:
+        warn(opts, message)
+    return waivers
+
+
+def apply_review(result: ScanResult, opts: CommonOptions, trust: Path | None = None) -> ScanResult:
+    """`result` with the reviewed waivers applied (waived findings stay, marked waived)."""
+    waivers = waivers_for(opts, trust)
+    return result if waivers is None else apply_waivers(result, waivers, review_today())

@@ -9,7 +9,15 @@ from typing import Any
 import click
 
 from integrity import engine
-from integrity.commands.common import common_from, finish, guarded, render, report_options, warn
+from integrity.commands.common import (
+    apply_review,
+    common_from,
+    finish,
+    guarded,
+    render,
+    report_options,
+    warn,
+)
 from integrity.commands.context import (
     policy_for,
     progress,
@@ -73,6 +81,7 @@ def verify(
     tree = source_for(source, repo, policy)
     with progress(opts.quiet, "verifying") as tick:
         result = engine.verify(tree, loaded.baseline, replace(ctx, progress=tick))
+    result = apply_review(result, opts, trust)
     render(result, opts)
     finish(result)
 
@@ -94,5 +103,6 @@ def scan(
     tree = source_for(source, repo, policy)
     with progress(opts.quiet, "scanning") as tick:
         result = engine.scan(tree, replace(ctx, progress=tick))
+    result = apply_review(result, opts)
     render(result, opts)
     finish(result)

@@ -223,9 +223,20 @@ def verify_attestation(
 ) -> VerifiedAttestation:
     """Verify signature and statement; with `actual_sha256`, the source must still match."""
     verified = read_statement(open_envelope(data, trusted, origin), key_id(trusted), origin)
-    if actual_sha256 is not None and actual_sha256 != verified.subject.sha256:
+    if actual_sha256 is not None:
+        check_source(verified, verified.subject.kind, actual_sha256, origin)
+    return verified
+
+
+def check_source(verified: VerifiedAttestation, kind: str, sha256: str, origin: str) -> None:
+    """The source (an archive or a tree, with its digest) must be the attested subject."""
+    if kind != verified.subject.kind:
+        raise TrustError(
+            f"{origin}: the attestation is for {verified.subject.kind} "
+            f"{verified.subject.name!r}, but SOURCE is a {kind}"
+        )
+    if sha256 != verified.subject.sha256:
         raise TrustError(
             f"{origin}: the source changed after sign-off: attested sha256 "
-            f"{verified.subject.sha256[:16]}..., source now {actual_sha256[:16]}..."
+            f"{verified.subject.sha256[:16]}..., source now {sha256[:16]}..."
         )
-    return verified

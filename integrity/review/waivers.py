@@ -127,8 +127,9 @@ def load_waivers(path: Path, trusted: Ed25519PublicKey | None) -> WaiverSet:
     data = _read(path, MAX_WAIVERS_BYTES)
     signature = _load_signature(signature_path(path))
     warnings: list[str] = []
+    waivers = parse_waivers(data, str(path))
     if signature is None:
-        if trusted is not None:
+        if trusted is not None and waivers:
             raise TrustError(
                 f"{path}: waivers file is not signed but a trusted key is in use "
                 f"(expected a signature at {signature_path(path)})"
@@ -143,7 +144,6 @@ def load_waivers(path: Path, trusted: Ed25519PublicKey | None) -> WaiverSet:
                 f"{path}: the signature in {signature_path(path)} does not match the file "
                 "(edited after signing?); re-sign it with `integrity review --key`"
             )
-    waivers = parse_waivers(data, str(path))
     digest = "sha256:" + hashlib.sha256(data).hexdigest()
     return WaiverSet(path.as_posix(), waivers, digest, signature, tuple(warnings))
 

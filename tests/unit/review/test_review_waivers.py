@@ -160,9 +160,11 @@ def test_wrong_key_and_unsigned_with_trust(tmp_path: Path) -> None:
     with pytest.raises(TrustError, match="not by the trusted key"):
         load_waivers(path, key.public_key())
     signature_path(path).unlink()
+    assert load_waivers(path, key.public_key()).waivers == ()  # unsigned but empty: harmless
+    write_waivers(path, parse_waivers(GOOD.encode(), "w"), None)
     with pytest.raises(TrustError, match="not signed but a trusted key is in use"):
         load_waivers(path, key.public_key())
-    assert load_waivers(path, None).waivers == ()
+    assert load_waivers(path, None).waivers[0].reviewer == "alice"
 
 
 def test_missing_file_is_an_error(tmp_path: Path) -> None:

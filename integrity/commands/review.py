@@ -1,0 +1,350 @@
+"""`integrity review`, `integrity signoff` and `integrity attest verify`."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from integrity import engine
+from integrity.commands.common import (
+    SEVERITIES,
+    CommonOptions,
+    guarded,
+    now_iso,
+    review_today,
+    waivers_for,
+)
+from integrity.commands.context import policy_for, run_context, source_for, trusted_baseline
+from integrity.errors import ExitCode, InvalidInputError, UsageError
+from integrity.model import Finding, ScanResult, Severity
+from integrity.report.escape import escape_text
+from integrity.report.jsonload import load_report
+from integrity.review.apply import apply_waivers, is_waiver_finding
+from integrity.review.attest import (
+    SignoffFacts,
+    Subject,
+    check_source,
+    envelope,
+    statement,
+    verify_attestation,
+)
+from integrity.review.decisions import Decision, Verdict, load_decisions, merge
+from integrity.review.subject import file_digest, tree_digest
+from integrity.review.triage import triage
+from integrity.review.waivers import (
+    DEFAULT_WAIVERS,
+    WaiverSet,
+    empty_waivers,
+    load_waivers,
+    signature_path,
+)
+from integrity.review.writer import write_waivers
+from integrity.signing import atomic_write, load_private_key, load_public_key
+from integrity.sources import Source
+
+MAX_REPORT_BYTES = 512 * 1024 * 1024
+_path = click.Path(dir_okay=False, path_type=Path)
+
+
+class _Aborted(Exception):
+    """The reviewer pressed Ctrl-C or closed the input."""
+
+
+class ClickPrompter:
+    """Triage I/O over click (a terminal, a pipe, a pseudo-terminal or CliRunner input)."""
+
+    def show(self, text: str) -> None:
+        click.echo(text, nl=False)
+
+    def choose(self, prompt: str, choices: Sequence[str]) -> str:
+        try:
+            answer: str = click.prompt(prompt, type=click.Choice(list(choices)), err=False)
+        except click.Abort:
+            raise _Aborted from None
+        return answer
+
+    def ask(self, prompt: str) -> str:
+        try:
+            answer: str = click.prompt(prompt, default="", show_default=False)
+        except click.Abort:
+            raise _Aborted from None
+        return answer
+
+
+def _trust_key(trust: Path | None) -> Path | None:
+    env = os.environ.get("INTEGRITY_TRUST")
+    return trust if trust is not None else (Path(env) if env else None)
+
+
+def _read_report(path: Path) -> ScanResult:
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_REPORT_BYTES + 1)
+    except OSError as exc:
+        raise InvalidInputError(f"{path}: cannot read report: {exc.strerror}") from exc
+    if len(data) > MAX_REPORT_BYTES:
+        raise InvalidInputError(f"{path}: report larger than {MAX_REPORT_BYTES} bytes")
+    return load_report(data.decode("utf-8", "surrogateescape"))
+
+
+def _load_existing(path: Path, trust: Path | None) -> WaiverSet:
+    if not path.exists():
+        return empty_waivers(path)
+    key_path = _trust_key(trust)
+    return load_waivers(path, load_public_key(key_path) if key_path else None)
+
+
+def _batch_decisions(
+    candidates: tuple[Finding, ...], accept_all: bool, reason: str | None, file: Path | None
+) -> tuple[Decision, ...]:
+    if accept_all == (file is not None):
+        raise UsageError("--non-interactive needs exactly one of --accept-all or --decisions FILE")
+    if file is not None:
+        return load_decisions(file)
+    if not reason or not reason.strip():
+        raise UsageError("--accept-all needs --reason TEXT")
+    return tuple(Decision(f.fingerprint, Verdict.ACCEPT, reason) for f in candidates)
+
+
+@click.command()
+@click.argument("report", type=_path)
+@click.option("--waivers", type=_path, help=f"Waivers file to update (default {DEFAULT_WAIVERS}).")
+@click.option("--reviewer", help="Your name, recorded in each waiver (or INTEGRITY_REVIEWER).")
+@click.option("--key", type=_path, help="Private key: re-sign the waivers file.")
+@click.option("--trust", type=_path, help="Public key the existing waivers must be signed with.")
+@click.option("--non-interactive", is_flag=True, help="Decide without prompting.")
+@click.option("--accept-all", is_flag=True, help="With --non-interactive: waive every finding.")
+@click.option("--reason", help="Reason for --accept-all (and default reason when prompting).")
+@click.option("--decisions", "decisions_file", type=_path, help="TOML/JSON decisions to apply.")
+@click.option("--expires", type=click.DateTime(["%Y-%m-%d"]), help="Expiry of new waivers.")
+@click.option("--include-waived", is_flag=True, help="Also revisit findings already waived.")
+@click.option("--color/--no-color", default=None, help="Highlight snippets (default: on a TTY).")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@guarded
+def review(
+    report: Path,
+    waivers: Path | None,
+    reviewer: str | None,
+    key: Path | None,
+    trust: Path | None,
+    non_interactive: bool,
+    accept_all: bool,
+    reason: str | None,
+    decisions_file: Path | None,
+    expires: datetime | None,
+    include_waived: bool,
+    color: bool | None,
+    debug: bool,
+) -> None:
+    """Triage the findings of a JSON REPORT into the reviewed waivers file."""
+    path = waivers or DEFAULT_WAIVERS
+    signer = load_private_key(key) if key is not None else None
+    existing = _load_existing(path, trust)
+    today = review_today()
+    result = apply_waivers(_read_report(report), existing, today)
+    candidates = tuple(
+        f
+        for f in result.findings
+        if not is_waiver_finding(f) and (f.status == "open" or include_waived)
+    )
+    batch = non_interactive or accept_all or decisions_file is not None
+    reviewer = reviewer or os.environ.get("INTEGRITY_REVIEWER")
+    if not reviewer:
+        if batch:
+            raise UsageError("--reviewer NAME (or INTEGRITY_REVIEWER) is required")
+        reviewer = click.prompt("Reviewer name")
+    if batch:
+        decisions = _batch_decisions(candidates, accept_all, reason, decisions_file)
+    else:
+        use_color = sys.stdout.isatty() and "NO_COLOR" not in os.environ if color is None else color
+        click.echo(f"{len(candidates)} finding(s) to review in {escape_text(str(report))}")
+        try:
+            decisions, _ = triage(candidates, ClickPrompter(), color=use_color, reason=reason)
+        except _Aborted:
+            click.echo("\nintegrity: review aborted; nothing written", err=True)
+            sys.exit(130)
+    merged = merge(
+        existing.waivers,
+        candidates,
+        decisions,
+        reviewer,
+        today,
+        expires.date() if expires else None,
+    )
+    for note in merged.notes:
+        click.echo(f"integrity: warning: {note}", err=True)
+    changed = merged.accepted + merged.rejected > 0
+    if changed or signer is not None:
+        write_waivers(path, merged.waivers, signer)
+        if signer is None and signature_path(path).exists():
+            click.echo(
+                f"integrity: warning: {signature_path(path)} no longer matches {path}; "
+                "re-sign with --key",
+                err=True,
+            )
+    state = "signed" if signer is not None else "unsigned"
+    where = f"wrote {path} ({state})" if changed or signer else "waivers unchanged"
+    click.echo(
+        f"accepted {merged.accepted}, rejected {merged.rejected}, skipped {merged.skipped}; {where}"
+    )
+
+
+def _subject(spec: str, tree: Source, fresh: Source) -> Subject:
+    info = tree.info
+    if info.kind == "archive":
+        return Subject(Path(spec).name, file_digest(Path(spec)), "archive")
+    name = spec if info.kind == "git" else (Path(spec).resolve().name or spec)
+    return Subject(name, tree_digest(fresh.iter_files()), "tree")
+
+
+def _blocking(result: ScanResult) -> list[Finding]:
+    return [
+        f for f in result.findings if f.status == "open" and f.severity.at_least(result.fail_on)
+    ]
+
+
+def _refuse(result: ScanResult, blocking: list[Finding]) -> None:
+    click.echo(
+        f"integrity: sign-off refused: {len(blocking)} open finding(s) at or above "
+        f"{result.fail_on.value} are neither fixed nor waived:",
+        err=True,
+    )
+    for finding in blocking[:20]:
+        click.echo(
+            f"  {finding.severity.value} {finding.rule_id} {escape_text(finding.path)}:"
+            f"{finding.start_line} [{finding.fingerprint}]",
+            err=True,
+        )
+    if len(blocking) > 20:
+        click.echo(f"  ... and {len(blocking) - 20} more", err=True)
+    sys.exit(int(ExitCode.FINDINGS))
+
+
+@click.command()
+@click.argument("source")
+@click.option("--key", required=True, type=_path, help="Private key to sign the attestation.")
+@click.option("--reviewer", required=True, help="Who signs off.")
+@click.option("--baseline", "baseline_path", type=_path, help="Verify against this baseline.")
+@click.option("--trust", type=_path, help="Public key the baseline and waivers are signed with.")
+@click.option("--waivers", type=_path, help=f"Waivers file (default {DEFAULT_WAIVERS}).")
+@click.option("-o", "--output", required=True, type=_path, help="Attestation file to write.")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None)
+@click.option("--config", type=_path)
+@click.option("--repo", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+@click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None)
+@click.option("--quiet", is_flag=True)
+@click.option("--debug", is_flag=True)
+@guarded
+def signoff(
+    source: str,
+    key: Path,
+    reviewer: str,
+    baseline_path: Path | None,
+    trust: Path | None,
+    output: Path,
+    repo: Path,
+    rules_dir: Path | None,
+    **kwargs: Any,
+) -> None:
+    """Sign off a release: scan/verify SOURCE, apply waivers, write a signed attestation."""
+    fail_on = kwargs["fail_on"]
+    opts = CommonOptions(
+        fmt="json",
+        output=output,
+        fail_on=Severity(fail_on) if fail_on else None,
+        config=kwargs["config"],
+        waivers=kwargs["waivers"],
+        jobs=kwargs["jobs"] or os.cpu_count() or 1,
+        quiet=kwargs["quiet"],
+    )
+    signer = load_private_key(key)
+    policy = policy_for(opts)
+    loaded = trusted_baseline(baseline_path, trust, opts) if baseline_path else None
+    ctx = run_context(opts, policy, rules_dir)
+    tree = source_for(source, repo, policy)
+    if loaded is not None:
+        result = engine.verify(tree, loaded.baseline, ctx)
+    else:
+        result = engine.scan(tree, ctx)
+    waiver_set = waivers_for(opts, trust)
+    if waiver_set is not None:
+        result = apply_waivers(result, waiver_set, review_today())
+    blocking = _blocking(result)
+    if blocking:
+        _refuse(result, blocking)
+    subject = _subject(source, tree, source_for(source, repo, policy))
+    facts = SignoffFacts(
+        reviewer=reviewer,
+        timestamp=now_iso(),
+        baseline_digest=loaded.digest if loaded else None,
+        rules_digest=ctx.ruleset.digest,
+        waivers_digest=waiver_set.digest if waiver_set else None,
+        waivers_path=waiver_set.origin if waiver_set else None,
+    )
+    try:
+        atomic_write(output, envelope(statement(result, subject, facts), signer))
+    except OSError as exc:
+        raise InvalidInputError(f"{output}: cannot write attestation: {exc.strerror}") from exc
+    waived = sum(1 for f in result.findings if f.status == "waived")
+    if not opts.quiet:
+        click.echo(
+            f"signed off {escape_text(subject.name)} (sha256 {subject.sha256[:16]}...) as "
+            f"{escape_text(reviewer)}: {len(result.findings)} finding(s), {waived} waived; "
+            f"wrote {output}"
+        )
+
+
+@click.group()
+def attest() -> None:
+    """Check signed release sign-off attestations."""
+
+
+@attest.command("verify")
+@click.argument("attestation", type=_path)
+@click.option("--trust", required=True, type=_path, help="Public key of the signer.")
+@click.option("--source", help="Also check that SOURCE is still the attested subject.")
+@click.option("--repo", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+@click.option("--config", type=_path)
+@click.option("--debug", is_flag=True)
+@guarded
+def attest_verify(
+    attestation: Path,
+    trust: Path,
+    source: str | None,
+    repo: Path,
+    config: Path | None,
+    debug: bool,
+) -> None:
+    """Check an attestation's signature (exit 0 valid, 3 invalid) and its subject."""
+    key = load_public_key(trust)
+    try:
+        with attestation.open("rb") as handle:
+            data = handle.read(256 * 1024 * 1024)
+    except OSError as exc:
+        raise InvalidInputError(f"{attestation}: cannot read: {exc.strerror}") from exc
+    verified = verify_attestation(data, key, str(attestation), None)
+    if source is not None:
+        opts = CommonOptions("text", None, None, config, None, 1, True)
+        policy = policy_for(opts)
+        tree = source_for(source, repo, policy)
+        if tree.info.kind == "archive":
+            check_source(verified, "archive", file_digest(Path(source)), str(attestation))
+        else:
+            check_source(verified, "tree", tree_digest(tree.iter_files()), str(attestation))
+    statuses = ", ".join(f"{count} {name}" for name, count in verified.statuses) or "none"
+    click.echo(
+        f"attestation OK: {escape_text(verified.subject.name)} sha256 "
+        f"{verified.subject.sha256} signed off by {escape_text(verified.reviewer)} "
+        f"(key {verified.keyid}); findings: {statuses}"
+        + ("; source matches" if source is not None else "")
+    )
+
+
+__all__ = ["attest", "review", "signoff"]
