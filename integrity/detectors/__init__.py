@@ -12,7 +12,9 @@ import importlib
 import importlib.util
 from collections.abc import Callable, Sequence
 
+from integrity.detectors.assembled import AssembledNameDetector
 from integrity.detectors.base import Detector, FileView
+from integrity.detectors.confusables import ConfusableIdentifierDetector
 from integrity.detectors.literal_change import LiteralChangeDetector
 from integrity.detectors.query import QueryDetector
 from integrity.detectors.regex import RegexDetector
@@ -35,6 +37,10 @@ KINDS: dict[str, Factory] = {
     "query": _query,
     "regex": lambda rule, ruleset, grammars: RegexDetector(rule),
     "literal-change": lambda rule, ruleset, grammars: LiteralChangeDetector(rule),
+    "builtin:assembled-name": lambda rule, ruleset, grammars: AssembledNameDetector(rule, grammars),
+    "builtin:confusable-identifier": lambda rule, ruleset, grammars: ConfusableIdentifierDetector(
+        rule, grammars
+    ),
 }
 
 

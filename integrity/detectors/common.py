@@ -29,9 +29,9 @@ class Scope:
     @classmethod
     def of(cls, rule: Rule) -> Scope:
         """The scope a rule declares."""
-        include = pathspec.PathSpec.from_lines("gitwildmatch", rule.paths) if rule.paths else None
+        include = pathspec.PathSpec.from_lines("gitignore", rule.paths) if rule.paths else None
         exclude = (
-            pathspec.PathSpec.from_lines("gitwildmatch", rule.exclude_paths)
+            pathspec.PathSpec.from_lines("gitignore", rule.exclude_paths)
             if rule.exclude_paths
             else None
         )

@@ -55,7 +55,7 @@ class RegexDetector:
         count = 0
         for match in self._regex.finditer(text):
             if self.rule.entropy is not None:
-                part = match.group(self._group) or ""
+                part = match.group(self._group) or match.group(0)
                 if shannon_entropy(part) < self.rule.entropy:
                     continue
             start = index.line(match.start())
