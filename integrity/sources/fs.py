@@ -42,6 +42,24 @@ def compile_excludes(excludes: tuple[str, ...]) -> pathspec.GitIgnoreSpec | None
         raise SourceError(f"invalid exclude pattern: {exc}") from exc
 
 
+def open_directory(root: str, rel_dir: str) -> int:
+    """An fd on `root/rel_dir`, opened one component at a time with O_NOFOLLOW.
+
+    `root` itself may be anything the user named; below it no symlink is ever followed, so a
+    directory swapped for a symlink after it was listed fails with OSError (ELOOP/ENOTDIR).
+    """
+    dir_fd = os.open(root, _DIR_FLAGS)
+    try:
+        for part in rel_dir.split("/") if rel_dir else ():
+            next_fd = os.open(part, _DIR_FLAGS | os.O_NOFOLLOW, dir_fd=dir_fd)
+            os.close(dir_fd)
+            dir_fd = next_fd
+    except BaseException:
+        os.close(dir_fd)
+        raise
+    return dir_fd
+
+
 def open_regular(root: str, rel: str) -> BinaryIO:
     """Open `root/rel` for reading without following any symlink below `root`.
 
@@ -49,14 +67,10 @@ def open_regular(root: str, rel: str) -> BinaryIO:
     with O_NOFOLLOW|O_NONBLOCK (so a FIFO swapped in cannot block the open), then the fd is
     fstat'ed and refused unless it is a regular file. Raises OSError on any refusal.
     """
-    parts = rel.split("/")
-    dir_fd = os.open(root, _DIR_FLAGS)
+    folder, _, name = rel.rpartition("/")
+    dir_fd = open_directory(root, folder)
     try:
-        for part in parts[:-1]:
-            next_fd = os.open(part, _DIR_FLAGS | os.O_NOFOLLOW, dir_fd=dir_fd)
-            os.close(dir_fd)
-            dir_fd = next_fd
-        fd = os.open(parts[-1], _FILE_FLAGS, dir_fd=dir_fd)
+        fd = os.open(name, _FILE_FLAGS, dir_fd=dir_fd)
     finally:
         os.close(dir_fd)
     try:
@@ -97,7 +111,7 @@ class DirectorySource:
     def iter_files(self) -> Iterator[FileBlob]:
         """Walk the tree (never following links) and yield its entries sorted by path."""
         try:
-            os.scandir(self._root).close()
+            os.close(open_directory(self._root, ""))
         except OSError as exc:
             raise SourceError(f"cannot list {self._info.location!r}: {exc.strerror}") from exc
         entries = sorted(self._walk(), key=lambda blob: blob.path)
@@ -109,24 +123,39 @@ class DirectorySource:
         return self._spec.match_file(rel + "/" if is_dir else rel)
 
     def _walk(self) -> Iterator[FileBlob]:
+        """Entries in walk order. Directories are listed through O_NOFOLLOW fds, so the walk
+        cannot be redirected outside the root and is not limited by PATH_MAX."""
         pending = [""]
         while pending:
             rel_dir = pending.pop()
-            full = os.path.join(self._root, rel_dir) if rel_dir else self._root
             try:
-                with os.scandir(full) as listing:
-                    children = list(listing)
+                dir_fd = open_directory(self._root, rel_dir)
             except OSError as exc:
                 problem = f"unreadable directory: {exc.strerror or exc}"
                 yield FileBlob(path=rel_dir, kind=EntryType.OTHER, problem=problem)
                 continue
-            for entry in children:
-                rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
-                blob = self._entry(entry, rel, pending)
-                if blob is not None:
-                    yield blob
+            try:
+                yield from self._list(dir_fd, rel_dir, pending)
+            finally:
+                os.close(dir_fd)
 
-    def _entry(self, entry: os.DirEntry[str], rel: str, pending: list[str]) -> FileBlob | None:
+    def _list(self, dir_fd: int, rel_dir: str, pending: list[str]) -> Iterator[FileBlob]:
+        try:
+            with os.scandir(dir_fd) as listing:
+                children = list(listing)
+        except OSError as exc:
+            problem = f"unreadable directory: {exc.strerror or exc}"
+            yield FileBlob(path=rel_dir, kind=EntryType.OTHER, problem=problem)
+            return
+        for entry in children:
+            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+            blob = self._entry(entry, rel, pending, dir_fd)
+            if blob is not None:
+                yield blob
+
+    def _entry(
+        self, entry: os.DirEntry[str], rel: str, pending: list[str], dir_fd: int
+    ) -> FileBlob | None:
         try:
             info = entry.stat(follow_symlinks=False)
         except OSError as exc:
@@ -139,7 +168,7 @@ class DirectorySource:
         if self._excluded(rel, is_dir=False):
             return None
         if stat.S_ISLNK(mode):
-            return self._symlink(entry.path, rel, info.st_size)
+            return self._symlink(dir_fd, entry.name, rel, info.st_size)
         if stat.S_ISREG(mode):
             opener: Callable[[], BinaryIO] = partial(open_regular, self._root, rel)
             return FileBlob(
@@ -152,11 +181,11 @@ class DirectorySource:
         return FileBlob(rel, EntryType.OTHER, problem=f"special file ({special_kind(mode)})")
 
     @staticmethod
-    def _symlink(full: str, rel: str, size: int) -> FileBlob:
+    def _symlink(dir_fd: int, name: str, rel: str, size: int) -> FileBlob:
         if size > MAX_LINK_TARGET:
             return FileBlob(rel, EntryType.SYMLINK, size=size, problem="symlink target too long")
         try:
-            target = os.readlink(full)
+            target = os.readlink(name, dir_fd=dir_fd)
         except OSError as exc:
             return FileBlob(rel, EntryType.SYMLINK, problem=f"unreadable symlink: {exc.strerror}")
         problem = PROBLEM_LINK_OUTSIDE if link_escapes(rel, target) else None

@@ -332,3 +332,47 @@ def test_open_source_rejects_other_paths(
 def test_open_source_rejects_empty_git_ref() -> None:
     with pytest.raises(SourceError, match="empty git revision"):
         open_source("git:")
+
+
+def test_paths_longer_than_path_max_are_walked_and_read(tmp_path: Path) -> None:
+    name = "d" * 200
+    fd = os.open(tmp_path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for _ in range(25):  # 25 * 201 characters: beyond PATH_MAX (4096)
+            os.mkdir(name, dir_fd=fd)
+            child = os.open(name, os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+            os.close(fd)
+            fd = child
+        leaf = os.open("leaf.c", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
+        os.write(leaf, b"deep")
+        os.close(leaf)
+    finally:
+        os.close(fd)
+
+    [blob] = list(DirectorySource(tmp_path).iter_files())
+
+    assert blob.path == "/".join([name] * 25 + ["leaf.c"])
+    assert len(blob.path) > 4096
+    assert read(blob) == b"deep"
+
+
+def test_directory_swapped_for_symlink_during_the_walk_is_not_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "passwd").write_text("root:x:0:0")
+    tree = tmp_path / "tree"
+    for name in ("a", "b"):
+        (tree / name).mkdir(parents=True)
+        (tree / name / "f").write_text(name)
+    walk = DirectorySource(tree)._walk()  # the unsorted walk, to interleave the swap
+
+    first = next(walk)  # the root is listed, one subdirectory walked, the other pending
+    other = "b" if first.path == "a/f" else "a"
+    (tree / other).rename(tree / f"{other}-old")
+    (tree / other).symlink_to(outside)
+    rest = list(walk)
+
+    assert first.path in ("a/f", "b/f")
+    assert [(b.path, b.kind) for b in rest] == [(other, EntryType.OTHER)]
+    assert rest[0].problem is not None
+    assert rest[0].problem.startswith("unreadable directory: ")
