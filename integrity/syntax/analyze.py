@@ -1,0 +1,160 @@
+"""One file in, its structure out: symbols with digests, pinned constants, the token digest.
+
+Parse once with tree-sitter where a grammar exists (the tree is handed back so detectors never
+re-parse); a tree with ERROR nodes degrades to tokens for the file's constants and digest (and
+says so); every other text file is read as tokens (Pygments, or the fast regex lexer). Never
+raises: anything unexpected yields parser="none".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+
+import tree_sitter
+
+from integrity.model import Constant, Symbol
+from integrity.syntax.classify import Tag, classify_name, classify_path
+from integrity.syntax.constants import ConstantRegistry
+from integrity.syntax.extract import pin, token_candidates, tree_candidates
+from integrity.syntax.languages import Grammars, detect_language, has_grammar
+from integrity.syntax.specs import SPECS
+from integrity.syntax.symbols import Definition, TreeScan, scan_tree
+from integrity.syntax.tokens import (
+    REGEX_MAX_BYTES,
+    digest,
+    normalise,
+    regex_ranges,
+    token_ranges,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_TREE_BYTES = 8 << 20
+_BINARY_PROBE = 8192
+_C_OCTAL = frozenset({"c", "cpp", "perl", "php", "bash", "ruby"})
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """The structure of one file."""
+
+    language: str | None
+    parser: str  # "tree-sitter" | "tokens" | "none"
+    degraded: bool  # the grammar produced ERROR nodes, so constants and digest come from tokens
+    symbols: tuple[Symbol, ...]
+    constants: tuple[Constant, ...]
+    token_digest: str | None
+    tree: tree_sitter.Tree | None  # also set when degraded (the tree then has ERROR nodes)
+
+
+def _none(language: str | None) -> Analysis:
+    return Analysis(language, "none", False, (), (), None, None)
+
+
+def analyze(
+    path: str,
+    language: str | None,
+    data: bytes,
+    grammars: Grammars,
+    *,
+    sensitive_globs: tuple[str, ...] = (),
+    registry: ConstantRegistry | None = None,
+) -> Analysis:
+    """Symbols, pinned constants and the normalised token digest of one file. Never raises."""
+    try:
+        if b"\x00" in data[:_BINARY_PROBE]:
+            return _none(language)
+        lang = language or detect_language(path, data[:_BINARY_PROBE])
+        path_tags = classify_path(path, sensitive_globs)
+        if has_grammar(lang) and lang in SPECS and len(data) <= MAX_TREE_BYTES:
+            assert lang is not None
+            return _with_tree(path_tags, lang, data, grammars, registry)
+        if len(data) > REGEX_MAX_BYTES:
+            return _none(lang)
+        return _with_tokens(path_tags, lang, data, registry)
+    except Exception:  # a hostile file must never abort a run
+        logger.debug("analysis of %s failed", path, exc_info=True)
+        return _none(language)
+
+
+def _symbols(
+    definitions: tuple[Definition, ...],
+    pieces: list[bytes],
+    cuts: list[int],
+    path_tags: tuple[str, ...],
+) -> tuple[Symbol, ...]:
+    index = {position: i for i, position in enumerate(cuts)}
+    out: list[Symbol] = []
+    for item in definitions:
+        skip = range(index[item.name_start] + 1, index[item.name_end] + 1)
+        h = hashlib.sha256()
+        for k in range(index[item.start] + 1, index[item.end] + 1):
+            if k not in skip:
+                h.update(pieces[k])
+                h.update(b"\x1c")
+        tags = set(classify_name(item.name)) | set(path_tags)
+        out.append(
+            Symbol(
+                name=item.name,
+                kind=item.kind,
+                start_line=item.start_line,
+                end_line=item.end_line,
+                digest=h.hexdigest()[:32],
+                sensitive=tuple(tag.value for tag in Tag if tag.value in tags),
+            )
+        )
+    return tuple(out)
+
+
+def _cuts(definitions: tuple[Definition, ...]) -> list[int]:
+    positions: set[int] = set()
+    for item in definitions:
+        positions.update((item.start, item.end, item.name_start, item.name_end))
+    return sorted(positions)
+
+
+def _with_tree(
+    path_tags: tuple[str, ...],
+    lang: str,
+    data: bytes,
+    grammars: Grammars,
+    registry: ConstantRegistry | None,
+) -> Analysis:
+    tree = grammars.parse(lang, data)
+    scan: TreeScan | None = scan_tree(lang, tree, data, grammars) if tree is not None else None
+    if tree is None or scan is None:
+        return _with_tokens(path_tags, lang, data, registry)
+    spec = SPECS[lang]
+    degraded = tree.root_node.has_error
+    cuts = _cuts(scan.definitions)
+    pieces = normalise(data, scan.events, cuts, spec.newline_sensitive)
+    symbols = _symbols(scan.definitions, pieces, cuts, path_tags)
+    crypto = frozenset(
+        i for i, s in enumerate(symbols) if Tag.CRYPTO.value in classify_name(s.name)
+    )
+    file_crypto = Tag.CRYPTO.value in path_tags
+    if degraded:
+        ranges = regex_ranges(lang, data)
+        candidates = token_candidates(ranges, data)
+        token_digest = digest(normalise(data, ranges.events, [], spec.newline_sensitive))
+    else:
+        candidates = tree_candidates(scan, data, lang in _C_OCTAL)
+        token_digest = digest(pieces)
+    constants = pin(candidates, data, scan.definitions, crypto, file_crypto, registry)
+    parser = "tokens" if degraded else "tree-sitter"
+    return Analysis(lang, parser, degraded, symbols, constants, token_digest, tree)
+
+
+def _with_tokens(
+    path_tags: tuple[str, ...],
+    lang: str | None,
+    data: bytes,
+    registry: ConstantRegistry | None,
+) -> Analysis:
+    ranges = token_ranges(lang, data, prefer_pygments=True)
+    candidates = token_candidates(ranges, data)
+    constants = pin(candidates, data, (), frozenset(), Tag.CRYPTO.value in path_tags, registry)
+    token_digest = digest(normalise(data, ranges.events, [], newline_sensitive=True))
+    return Analysis(lang, "tokens", False, (), constants, token_digest, None)

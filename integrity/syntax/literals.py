@@ -1,0 +1,151 @@
+"""Literal normalisation and the pinning policy for cryptographic-looking constants.
+
+Always pinned: integers wider than 48 bits with varied digits, hex strings of 128+ bits, decimal
+big-number strings, and anything the registry recognises. Pinned in crypto context (crypto symbol
+or file, or a crypto-looking assigned name): tables, 32-bit+ integers, byte strings, and any
+number given to an UPPER_CASE constant. Values of names that look secret are stored redacted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from integrity.syntax.classify import word_parts
+
+_SEPARATORS = re.compile(r"[_'\s]")
+_INT_BODY = re.compile(r"(0x[0-9a-f]+|0b[01]+|0o[0-7]+|[0-9]+)(?:[uil]\w*|n)?")
+_HEX_TEXT = re.compile(r"[0-9a-fA-F]+")
+_HEX_SEPARATORS = re.compile(r"[\s:_-]")
+_ESCAPES = re.compile(r"(?:\\x[0-9a-fA-F]{2})+")
+_DECIMAL_TEXT = re.compile(r"[0-9]{39,}")
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_SECRET_WORDS = _words(
+    "key secret password passwd passphrase token seed priv private privkey apikey credential "
+    "credentials pwd pass"
+)
+_PUBLIC_WORDS = frozenset({"pub", "public", "pubkey"})
+
+
+class LiteralKind(StrEnum):
+    """The shape of a candidate literal."""
+
+    INTEGER = "integer"
+    HEX = "hex"  # hex digits from a string literal
+    BYTES = "bytes"  # escaped byte string, rendered as hex
+    TEXT = "text"
+    TABLE = "table"
+
+
+@dataclass(frozen=True, slots=True)
+class Literal:
+    """A normalised literal candidate."""
+
+    kind: LiteralKind
+    value: str
+    size: int  # integers: bits; hex/bytes: hex digits; text: characters; table: elements
+
+
+def parse_number(text: str, c_octal: bool = False) -> int | None:
+    """The value of an integer literal in any supported language, else None (floats too)."""
+    cleaned = _SEPARATORS.sub("", text.strip().lower()).removeprefix("+")
+    match = _INT_BODY.fullmatch(cleaned)
+    if match is None:
+        return None
+    body = match.group(1)
+    if body.startswith(("0x", "0b", "0o")):
+        return int(body[2:], {"x": 16, "b": 2, "o": 8}[body[1]])
+    if c_octal and len(body) > 1 and body.startswith("0") and set(body) <= set("01234567"):
+        return int(body, 8)
+    return int(body)
+
+
+def number_literal(text: str, c_octal: bool = False) -> Literal | None:
+    """Normalised integer literal: hex-written ones as lower-case 0x.., others in decimal."""
+    value = parse_number(text, c_octal)
+    if value is None:
+        return None
+    hexed = text.strip().lower().startswith(("0x", "0b", "0o"))
+    return Literal(LiteralKind.INTEGER, hex(value) if hexed else str(value), value.bit_length())
+
+
+def _unquote(text: str) -> str:
+    body = text.strip()
+    body = re.sub(r"^(?:[A-Za-z]{0,3})?(['\"`]{1,3})", r"\1", body)
+    for quote in ('"""', "'''", '"', "'", "`"):
+        if len(body) >= 2 * len(quote) and body.startswith(quote) and body.endswith(quote):
+            return body[len(quote) : -len(quote)]
+    return body.strip("\"'`")
+
+
+def string_literal(text: str) -> Literal:
+    """Normalised string literal: hex digits, escaped bytes as hex, or the text itself."""
+    body = _unquote(text)
+    compact = _HEX_SEPARATORS.sub("", body)
+    if len(compact) >= 16 and _HEX_TEXT.fullmatch(compact):
+        return Literal(LiteralKind.HEX, compact.lower(), len(compact))
+    if _ESCAPES.fullmatch(body):
+        hexed = body.replace("\\x", "").lower()
+        return Literal(LiteralKind.BYTES, hexed, len(hexed))
+    return Literal(LiteralKind.TEXT, body, len(body))
+
+
+def table_literal(elements: list[Literal]) -> Literal:
+    """A table of integer literals."""
+    return Literal(LiteralKind.TABLE, ",".join(e.value for e in elements), len(elements))
+
+
+def _varied(hex_digits: str, minimum: int) -> bool:
+    return len(set(hex_digits)) >= minimum
+
+
+def always_pinned(literal: Literal) -> bool:
+    """Looks cryptographic wherever it is."""
+    if literal.kind is LiteralKind.INTEGER:
+        digits = format(int(literal.value, 0), "x")
+        return literal.size > 48 and _varied(digits, 4)
+    if literal.kind is LiteralKind.HEX:
+        return literal.size >= 32 and _varied(literal.value, 6)
+    if literal.kind is LiteralKind.TEXT:
+        return bool(_DECIMAL_TEXT.fullmatch(literal.value))
+    return False
+
+
+def pinned_in_context(literal: Literal, upper_name: bool) -> bool:
+    """Looks cryptographic inside crypto code or next to a crypto name."""
+    if literal.kind is LiteralKind.INTEGER:
+        if upper_name:
+            return True
+        digits = format(int(literal.value, 0), "x")
+        return literal.size > 24 and _varied(digits, 3)
+    if literal.kind is LiteralKind.TABLE:
+        return literal.size >= 2
+    if literal.kind in (LiteralKind.HEX, LiteralKind.BYTES):
+        return literal.size >= 16
+    return always_pinned(literal)
+
+
+def is_upper_constant(name: str | None) -> bool:
+    """UPPER_CASE names: constants and macros."""
+    return bool(name) and name is not None and name.isupper() and any(c.isalpha() for c in name)
+
+
+def looks_secret(name: str | None) -> bool:
+    """Names whose values must not be stored in full (keys, passwords, seeds)."""
+    if not name:
+        return False
+    parts = set(word_parts(name))
+    return bool(parts & _SECRET_WORDS) and not parts & _PUBLIC_WORDS
+
+
+def redact(value: str) -> str:
+    """A redacted prefix, the length and a sha256 prefix: never the value."""
+    h = hashlib.sha256(value.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return f"{value[:4]}…(redacted, {len(value)} chars, sha256:{h})"

@@ -1,0 +1,194 @@
+"""Per-language tree-sitter query text: one query per language captures, in a single C-side pass,
+definitions (`sym.<kind>`), qualifying scopes (`scope`), comments, string-like leaves kept verbatim,
+number literals, initialiser tables and (Python) indentation blocks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageSpec:
+    """How symbols and literals look in one grammar."""
+
+    query: str
+    separator: str = "."
+    newline_sensitive: bool = False
+    blocks: bool = False  # emit structure markers at `block` captures (indentation languages)
+
+
+_C_COMMON = """
+(comment) @comment
+[(string_literal) (char_literal) (system_lib_string)] @string
+(number_literal) @number
+(initializer_list) @table
+(preproc_def name: (identifier) value: (preproc_arg)) @define
+"""
+
+_C = (
+    _C_COMMON
+    + """
+(function_definition) @sym.function
+(struct_specifier name: (_) body: (_)) @sym.struct
+(union_specifier name: (_) body: (_)) @sym.struct
+"""
+)
+
+_CPP = (
+    _C_COMMON
+    + """
+(raw_string_literal) @string
+(function_definition) @sym.function
+(class_specifier name: (_) body: (_)) @sym.class
+(struct_specifier name: (_) body: (_)) @sym.struct
+(union_specifier name: (_) body: (_)) @sym.struct
+(namespace_definition name: (_)) @scope
+"""
+)
+
+_PYTHON = """
+(comment) @comment
+(string) @string
+(integer) @number
+[(list) (tuple) (set)] @table
+(block) @block
+(function_definition) @sym.function
+(class_definition) @sym.class
+"""
+
+_JS_COMMON = """
+(comment) @comment
+[(string) (template_string) (regex)] @string
+(number) @number
+(array) @table
+(function_declaration) @sym.function
+(generator_function_declaration) @sym.function
+(method_definition) @sym.function
+(variable_declarator name: (identifier)
+  value: [(arrow_function) (function_expression)]) @sym.function
+(class_declaration) @sym.class
+"""
+
+_TS = (
+    _JS_COMMON
+    + """
+(abstract_class_declaration) @sym.class
+(interface_declaration) @sym.interface
+(enum_declaration) @sym.enum
+(internal_module name: (_)) @scope
+"""
+)
+
+_GO = """
+(comment) @comment
+[(interpreted_string_literal) (raw_string_literal) (rune_literal)] @string
+(int_literal) @number
+(literal_value) @table
+(function_declaration) @sym.function
+(method_declaration) @sym.function
+(type_spec name: (_) type: (struct_type)) @sym.struct
+(type_spec name: (_) type: (interface_type)) @sym.interface
+"""
+
+_JAVA = """
+[(line_comment) (block_comment)] @comment
+[(string_literal) (character_literal)] @string
+[(hex_integer_literal) (decimal_integer_literal) (octal_integer_literal)
+ (binary_integer_literal)] @number
+(array_initializer) @table
+(method_declaration) @sym.function
+(constructor_declaration) @sym.function
+(class_declaration) @sym.class
+(record_declaration) @sym.class
+(interface_declaration) @sym.interface
+(enum_declaration) @sym.enum
+"""
+
+_PHP = """
+(comment) @comment
+[(string) (encapsed_string) (heredoc) (nowdoc)] @string
+(integer) @number
+(array_creation_expression) @table
+(function_definition) @sym.function
+(method_declaration) @sym.function
+(class_declaration) @sym.class
+(interface_declaration) @sym.interface
+(trait_declaration) @sym.trait
+(enum_declaration) @sym.enum
+(namespace_definition name: (_)) @scope
+"""
+
+_RUBY = """
+(comment) @comment
+[(string) (heredoc_body) (regex) (character) (subshell)] @string
+(integer) @number
+(array) @table
+(method) @sym.function
+(singleton_method) @sym.function
+(class) @sym.class
+(module) @scope
+"""
+
+_RUST = """
+[(line_comment) (block_comment)] @comment
+[(string_literal) (raw_string_literal) (char_literal)] @string
+(integer_literal) @number
+(array_expression) @table
+(function_item) @sym.function
+(struct_item) @sym.struct
+(enum_item) @sym.enum
+(trait_item) @sym.trait
+(mod_item body: (_)) @scope
+(impl_item) @scope
+"""
+
+_BASH = """
+(comment) @comment
+[(string) (raw_string) (ansi_c_string) (heredoc_body)] @string
+(number) @number
+(array) @table
+(function_definition) @sym.function
+"""
+
+_CSHARP = """
+(comment) @comment
+[(string_literal) (verbatim_string_literal) (raw_string_literal)
+ (interpolated_string_expression) (character_literal)] @string
+(integer_literal) @number
+(initializer_expression) @table
+(method_declaration) @sym.function
+(constructor_declaration) @sym.function
+(local_function_statement) @sym.function
+(class_declaration) @sym.class
+(record_declaration) @sym.class
+(struct_declaration) @sym.struct
+(interface_declaration) @sym.interface
+(enum_declaration) @sym.enum
+(namespace_declaration) @scope
+(file_scoped_namespace_declaration) @scope
+"""
+
+_CMAKE = """
+[(line_comment) (bracket_comment)] @comment
+[(quoted_argument) (bracket_argument)] @string
+(function_def) @sym.function
+(macro_def) @sym.function
+"""
+
+SPECS: dict[str, LanguageSpec] = {
+    "c": LanguageSpec(_C, separator="::"),
+    "cpp": LanguageSpec(_CPP, separator="::"),
+    "python": LanguageSpec(_PYTHON, blocks=True),
+    "javascript": LanguageSpec(_JS_COMMON, newline_sensitive=True),
+    "typescript": LanguageSpec(_TS, newline_sensitive=True),
+    "tsx": LanguageSpec(_TS, newline_sensitive=True),
+    "go": LanguageSpec(_GO, newline_sensitive=True),
+    "java": LanguageSpec(_JAVA),
+    "php": LanguageSpec(_PHP, separator="::"),
+    "ruby": LanguageSpec(_RUBY, separator="::", newline_sensitive=True),
+    "rust": LanguageSpec(_RUST, separator="::"),
+    "bash": LanguageSpec(_BASH, newline_sensitive=True),
+    "csharp": LanguageSpec(_CSHARP),
+    "cmake": LanguageSpec(_CMAKE, newline_sensitive=True),
+}
