@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.e2e.gitflow.conftest import find
@@ -19,9 +20,7 @@ def test_clean_change_exits_0(git_repo, run_json) -> None:  # type: ignore[no-un
     _branch(git_repo, {"README": "hello world\n"})
     code, report = run_json("diff", "main", "feature", "--repo", str(git_repo.path))
     assert code == 0
-    assert [(f["rule_id"], f["path"]) for f in report["findings"]] == [
-        ("file-modified", "README")
-    ]
+    assert [(f["rule_id"], f["path"]) for f in report["findings"]] == [("file-modified", "README")]
     assert report["source"]["ref"] == "feature"
 
 
@@ -72,7 +71,8 @@ def test_pyproject_change_outside_tool_table_is_not_policy(git_repo, run_json) -
     _branch(git_repo, {"pyproject.toml": '[project]\nname = "b"\n'})
     _, report = run_json("diff", "main", "feature", "--repo", str(git_repo.path))
     assert find(report, "policy-changed") == []
-    git_repo.commit({"pyproject.toml": '[project]\nname = "b"\n[tool.integrity]\nexclude = ["*"]\n'})
+    table = '[project]\nname = "b"\n[tool.integrity]\nexclude = ["*"]\n'
+    git_repo.commit({"pyproject.toml": table})
     _, report = run_json("diff", "main", "feature", "--repo", str(git_repo.path))
     assert [f["path"] for f in find(report, "policy-changed")] == ["pyproject.toml"]
 
@@ -93,13 +93,21 @@ def test_sarif_and_deleted_and_renamed_files(git_repo, run_cli, rules_dir: Path)
     git_repo.git("mv", "dir/old.py", "dir/new.py")
     git_repo.git("commit", "-q", "-m", "move")
     result = run_cli(
-        "diff", "main", "feature", "--repo", str(git_repo.path), "--format", "sarif",
-        "--rules", str(rules_dir),
+        "diff",
+        "main",
+        "feature",
+        "--repo",
+        str(git_repo.path),
+        "--format",
+        "sarif",
+        "--rules",
+        str(rules_dir),
     )
     assert result.code == 0, result.stderr
-    import json
-
     sarif = json.loads(result.stdout)
     results = sarif["runs"][0]["results"]
-    uris = {r["ruleId"]: r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
+    uris = {
+        r["ruleId"]: r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in results
+    }
     assert uris == {"file-removed": "gone.py", "file-renamed": "dir/new.py"}
