@@ -15,7 +15,15 @@ import unicodedata
 # Unicode general categories that are never shown raw: controls (C0, DEL, C1), format
 # characters (bidi embeddings/overrides/isolates, zero-width space/joiners, BOM, soft hyphen,
 # ...), surrogates, unassigned code points, and the line/paragraph separators.
-_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Cn", "Zl", "Zp"})
+# Private-use characters (Co) too: editors often draw them as nothing, and payloads have been
+# hidden in them. Non-ASCII spaces (Zs other than U+0020) look like a space but are not one.
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Cn", "Co", "Zl", "Zp", "Zs"})
+
+# Characters of other categories that render as nothing or as blank: combining grapheme
+# joiner, Hangul fillers, Khmer inherent vowels, braille blank, and the variation selectors
+# (used to smuggle invisible payloads next to an ordinary character).
+_INVISIBLE = frozenset({0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x2800, 0x3164, 0xFFA0})
+_INVISIBLE_RANGES = ((0xFE00, 0xFE0F), (0xE0100, 0xE01EF))
 
 # Surrogates U+DC80..U+DCFF are what `surrogateescape` makes of undecodable bytes 0x80..0xFF.
 _ESCAPED_BYTE_LOW = 0xDC80
@@ -40,6 +48,11 @@ _MARKDOWN_SPECIALS = {
 
 
 def _is_unsafe(char: str) -> bool:
+    if char == " ":
+        return False
+    code = ord(char)
+    if code in _INVISIBLE or any(low <= code <= high for low, high in _INVISIBLE_RANGES):
+        return True
     return unicodedata.category(char) in _UNSAFE_CATEGORIES
 
 
@@ -59,7 +72,8 @@ def escape_char(char: str) -> str:
 
 
 def escape_text(text: str, *, multiline: bool = False) -> str:
-    """`text` with every control, format, surrogate or separator character made visible.
+    """`text` with every control, format, surrogate, private-use, invisible or non-ASCII space
+    character made visible.
 
     With ``multiline=True`` the newline (and tab) are kept, for snippets; every other control
     character, CR included, is still escaped. Backslashes are left alone so code reads naturally;

@@ -51,6 +51,22 @@ def level(severity: Severity) -> str:
     return _LEVEL[severity]
 
 
+def _path_bytes(path: str) -> bytes:
+    """The original bytes of a path: U+DC80..U+DCFF (surrogateescape) back to single bytes, any
+    other lone surrogate as its 3-byte form, everything else as UTF-8."""
+    try:
+        return path.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        out = bytearray()
+        for char in path:
+            code = ord(char)
+            if 0xDC80 <= code <= 0xDCFF:
+                out.append(code - 0xDC00)
+            else:
+                out += char.encode("utf-8", "surrogatepass")
+        return bytes(out)
+
+
 def artifact_uri(path: str) -> str:
     """A POSIX relative path as a percent-encoded relative URI reference.
 
@@ -58,8 +74,7 @@ def artifact_uri(path: str) -> str:
     an invalid UTF-8 name) and every byte outside the unreserved set and "/" is escaped, so
     ":" (a would-be scheme), "?", "#", "%", spaces and controls cannot change the meaning.
     """
-    raw = path.encode("utf-8", "surrogateescape")
-    uri = quote(raw, safe="/")
+    uri = quote(_path_bytes(path), safe="/")
     return uri or "."
 
 

@@ -33,6 +33,13 @@ from integrity.report.escape import (
         ("hi\ud800", "hi\\ud800"),
         ("tag\U000e0041", "tag\\U000e0041"),
         ("caf\u00e9 \u4e2d", "caf\u00e9 \u4e2d"),
+        ("nb\u00a0sp", "nb\\xa0sp"),
+        ("ideo\u3000sp", "ideo\\u3000sp"),
+        ("hangul\u3164filler", "hangul\\u3164filler"),
+        ("vs\ufe0f", "vs\\ufe0f"),
+        ("vs\U000e0100", "vs\\U000e0100"),
+        ("pua\ue000", "pua\\ue000"),
+        ("cgj\u034f", "cgj\\u034f"),
     ],
 )
 def test_escape_text(raw: str, shown: str) -> None:

@@ -91,7 +91,7 @@ def test_no_unsafe_character_reaches_any_output(
 ) -> None:
     finding = _finding(path, message, snippet, symbol, severity)
     result = replace(sample, findings=(*sample.findings, finding))
-    allowed = {"text": "\n\t", "markdown": "\n", "html": "\n", "json": "\n", "sarif": "\n"}
+    allowed = {"text": "\n\t", "markdown": "\n\t", "html": "\n\t", "json": "\n", "sarif": "\n"}
     for name, render in RENDERERS.items():
         out = render(result)
         assert _unsafe_chars(out, allowed[name]) == set(), name

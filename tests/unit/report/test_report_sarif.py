@@ -114,6 +114,7 @@ def test_waived_finding_is_suppressed(sample: ScanResult) -> None:
     [
         ("src/a b.c", "src/a%20b.c"),
         ("bin/caf\udce9.bin", "bin/caf%E9.bin"),
+        ("odd\ud800/caf\udce9", "odd%ED%A0%80/caf%E9"),
         ("caf\u00e9.c", "caf%C3%A9.c"),
         ("c:/x?.c#1", "c%3A/x%3F.c%231"),
         ("tools/\x1b[31m\nx", "tools/%1B%5B31m%0Ax"),
