@@ -22,13 +22,21 @@ _FUNCTION_TYPES = frozenset(
         "local_function_statement",
     }
 )
+# Same scope as the auth-bypass pack (signatures/auth-bypass.toml, "auth function"): a literal
+# compared with a credential inside such a function is theirs to report, so we stay silent there.
+_LITERAL_TYPES = frozenset({"template_literal", "char_literal", "preproc_arg"})
+_QUOTE_SLACK = 8
 _AUTH_FUNCTION = re.compile(
-    r"(?i)auth|login|logon|sign_?in|passw|check_?(?:user|cred|pass)|verify_?(?:user|cred|pass)|credential"
+    r"(?i)auth|login|logon|signin|sign_in|passw|passwd|check|verif|credential"
 )
 
 
-def in_string_literal(tree: tree_sitter.Tree, start: int, end: int) -> bool:
-    """The bytes [start, end) lie inside a string literal node and not inside a comment."""
+def in_string_literal(tree: tree_sitter.Tree, start: int, end: int, *, whole: bool = False) -> bool:
+    """The bytes [start, end) lie inside a string literal node and not inside a comment.
+
+    With `whole`, the literal must be (about) the value itself: `x = "pw"` passes, while text
+    that merely looks like an assignment inside a docstring or help message does not.
+    """
     node: tree_sitter.Node | None = tree.root_node.descendant_for_byte_range(
         start, max(start, end - 1)
     )
@@ -37,12 +45,8 @@ def in_string_literal(tree: tree_sitter.Tree, start: int, end: int) -> bool:
         kind = node.type
         if "comment" in kind:
             return False
-        if (
-            "string" in kind
-            or "heredoc" in kind
-            or kind in {"template_literal", "char_literal", "preproc_arg"}
-        ):
-            return True
+        if "string" in kind or "heredoc" in kind or kind in _LITERAL_TYPES:
+            return not whole or (node.end_byte - node.start_byte) - (end - start) <= _QUOTE_SLACK
         node = node.parent
         depth += 1
     return False

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import tree_sitter
@@ -15,14 +15,27 @@ from integrity.rules.schema import Rule
 from integrity.secrets.checks import shannon_entropy
 from integrity.secrets.context import enclosing_function, in_string_literal, is_auth_function
 from integrity.secrets.database import CompiledRule, Judge, compile_rules
-from integrity.secrets.filters import PathClass, classify_path, name_is_not_secret, plausible_value
+from integrity.secrets.filters import (
+    PathClass,
+    classify_path,
+    dominated,
+    name_is_not_secret,
+    plausible_value,
+)
 
 _BACK = 400
 _FORWARD = 1200
 _MAX_HITS = 20000
 _EXAMPLE = re.compile(r"(?i)example|x{6,}|\.\.\.")
+_EXAMPLE_HOST = re.compile(rb"(?i)example|\.invalid\b|\.test\b")
 _PEM_END = re.compile(rb"-----END [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----")
-COMPARED_RULES = frozenset({"credential-compared-with-input"})
+TreeSource = tree_sitter.Tree | Callable[[], tree_sitter.Tree | None] | None
+"""A parsed tree, a function that parses on first need (only files with contextual hits pay for
+parsing), or None where the language has no grammar."""
+
+COMPARED_RULES = frozenset(
+    {"credential-compared-with-input", "credential-compared-with-input-reversed"}
+)
 """Rule ids whose hits inside authentication functions belong to the auth-bypass rules."""
 
 
@@ -51,6 +64,8 @@ class _Candidate:
     end: int
     secret: str
     name: str | None
+    compared: bool
+    documented: bool
 
 
 class SecretEngine:
@@ -68,7 +83,7 @@ class SecretEngine:
         self,
         path: str,
         data: bytes,
-        tree: tree_sitter.Tree | None = None,
+        tree: TreeSource = None,
         symbols: Sequence[Symbol] = (),
     ) -> tuple[SecretHit, ...]:
         """Every credential in `data`, best rule per span, in file order."""
@@ -88,6 +103,9 @@ class SecretEngine:
             )
             for cand in self._confirm(self._rules[index], data, offsets)
         ]
+        if callable(tree) and any(c.compiled.contextual for c in candidates):
+            tree = tree()
+        parsed = tree if isinstance(tree, tree_sitter.Tree) else None
         newlines = [m.start() for m in re.finditer(b"\n", data)]
         hits: list[SecretHit] = []
         taken: list[tuple[int, int]] = []
@@ -96,7 +114,7 @@ class SecretEngine:
         ):
             if any(cand.start < e and s < cand.end for s, e in taken):
                 continue
-            hit = self._judge(cand, data, tree, symbols, newlines, path_class)
+            hit = self._judge(cand, data, parsed, symbols, newlines, path_class)
             if hit is not None:
                 taken.append((cand.start, cand.end))
                 hits.append(hit)
@@ -131,12 +149,29 @@ class SecretEngine:
                 if start < 0 or end <= start:
                     continue
                 name = match.group("name") if compiled.judge is Judge.NAMED else None
+                between = data[match.end("name") : start] if name is not None else b""
+                before = (
+                    data[max(lo, match.start() - 60) : match.start("name")]
+                    if name is not None
+                    else b""
+                )
+                documented = compiled.contextual and (
+                    _EXAMPLE_HOST.search(match.group(0)) is not None
+                    or (
+                        between.strip().startswith((b":", b"':", b'":'))
+                        and b"?" in before.split(b"\n")[-1]
+                    )
+                )
                 found[(start, end)] = _Candidate(
                     compiled=compiled,
                     start=start,
                     end=end,
                     secret=data[start:end].decode("utf-8", "surrogateescape"),
                     name=None if name is None else name.decode("utf-8", "surrogateescape"),
+                    compared=compiled.rule.id in COMPARED_RULES
+                    or b"==" in between
+                    or b"!=" in between,
+                    documented=documented,
                 )
         return list(found.values())
 
@@ -152,16 +187,21 @@ class SecretEngine:
         rule = cand.compiled.rule
         secret, end = cand.secret, cand.end
         entropy_floor = rule.entropy if rule.entropy is not None else 3.0
+        if cand.documented:
+            return None
         if cand.compiled.contextual:
-            if tree is not None and not in_string_literal(tree, cand.start, cand.end):
+            whole = cand.compiled.judge is Judge.NAMED
+            if tree is not None and not in_string_literal(tree, cand.start, cand.end, whole=whole):
                 return None
             name = cand.name if cand.compiled.judge is Judge.NAMED else "password"
             if name_is_not_secret(name or "") or not plausible_value(
                 name or "", secret, entropy_floor
             ):
                 return None
-        elif _EXAMPLE.search(secret) or (
-            rule.entropy is not None and shannon_entropy(secret) < rule.entropy
+        elif (
+            _EXAMPLE.search(secret)
+            or dominated(secret)
+            or (rule.entropy is not None and shannon_entropy(secret) < rule.entropy)
         ):
             return None
         if rule.checksum == "pem-body":
@@ -176,7 +216,7 @@ class SecretEngine:
         symbol = _enclosing(symbols, start_line) or (
             enclosing_function(tree, cand.start) if tree else None
         )
-        if rule.id in COMPARED_RULES and is_auth_function(symbol):
+        if cand.compared and is_auth_function(symbol):
             return None
         severity, confidence = rule.severity, rule.confidence
         if rule.checksum == "pem-body" and "ENCRYPTED" in secret[:300]:
@@ -186,7 +226,8 @@ class SecretEngine:
         elif validated is False:
             severity, confidence = Severity.LOW, Confidence.LOW
         if path_class is PathClass.TEST:
-            severity = severity.lowered()
+            # fixtures: lower, never silence; values judged by context drop further than formats
+            severity = severity.lowered(2 if cand.compiled.contextual else 1)
             confidence = Confidence.LOW if confidence is not Confidence.HIGH else Confidence.MEDIUM
         return SecretHit(
             rule=rule,

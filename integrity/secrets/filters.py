@@ -14,10 +14,11 @@ _PLACEHOLDER_WORDS = re.compile(
     r"your[_-]?|insert|replace|xxxx|\*\*\*|\.\.\.|…|todo|fixme|lorem|foobar|"
     r"^(?:none|null|nil|undefined|true|false|empty|default|secret|password|passwd|token|"
     r"test|testing|admin|root|guest|user|username|pass|pwd|string|value|hidden|required|"
-    r"optional|mask(?:ed)?|n/?a|tbd|unset|notset|not-?set|abc123|123456|qwerty|letmein)$"
+    r"optional|mask(?:ed)?|n/?a|tbd|unset|notset|not-?set|abc123|qwerty|letmein|maybe|yes|no|auto|"
+    r"on|off|enabled?|disabled?|(?:0123|1234)\d*)$"
 )
 _TEMPLATE = re.compile(
-    r"\$\{|\$\(|\{\{|\}\}|%\(|%[sdr]\b|^\$[A-Za-z_]|^%[A-Za-z_]+%$|^<.*>$|^\[.*\]$|^\{.*\}$"
+    r"\$\{|\$\(|\{\{|\}\}|%\(|%[sdr]\b|^\$[A-Za-z_]|^%[A-Za-z_]+%$|^%[A-Z][A-Z_]+|^<.*>$|^\[.*\]$|^\{.*\}$"
 )
 _SECRET_STORE = re.compile(
     r"(?i)^(?:enc\[|vault:|arn:aws:|ssm:|secretsmanager|projects/[^/]+/secrets/|keyvault|"
@@ -44,6 +45,19 @@ _NOT_SECRET_NAME = re.compile(
     r"callback|handler|option|options|style|icon|mask|char|chars|reset|changed|confirm|"
     r"request|response|error|errors|endpoint|scope|scopes|audience|issuer|uri|key_?name)$"
 )
+
+
+_NAME_WORDS = (
+    "password",
+    "passwd",
+    "passphrase",
+    "secret",
+    "token",
+    "apikey",
+    "api_key",
+    "credential",
+)
+_TEST_NAME_PREFIXES = ("test_", "tests_", "example", "sample", "demo")
 
 
 class PathClass(StrEnum):
@@ -93,6 +107,14 @@ _TEST_PARTS = frozenset(
         "example",
         "samples",
         "demo",
+        "regress",
+        "regression",
+        "unittests",
+        "unittest",
+        "testsuite",
+        "fuzz",
+        "fuzzing",
+        "t",
         "docs",
     }
 )
@@ -113,7 +135,7 @@ def classify_path(path: str, data: bytes) -> PathClass:
     lowered = [part.lower() for part in pure.parts[:-1]]
     if (
         any(part in _TEST_PARTS for part in lowered)
-        or name.startswith(("test_", "tests_"))
+        or name.startswith(_TEST_NAME_PREFIXES)
         or (pure.stem.lower().endswith(("_test", ".test", ".spec", "_spec", "tests")))
     ):
         return PathClass.TEST
@@ -130,8 +152,7 @@ def is_placeholder(value: str) -> bool:
     """Documentation values, templates, secret-store references and masks."""
     if _PLACEHOLDER_WORDS.search(value) or _TEMPLATE.search(value) or _SECRET_STORE.search(value):
         return True
-    most = max((value.count(ch) for ch in set(value)), default=0)
-    return len(value) >= 6 and most / len(value) > 0.5
+    return dominated(value)
 
 
 def is_hash_like(value: str) -> bool:
@@ -149,6 +170,19 @@ def name_is_not_secret(name: str) -> bool:
     return bool(_NOT_SECRET_NAME.search(name.strip("'\"`[]").rstrip("_")))
 
 
+def _label_like(value: str) -> bool:
+    """`user_password`, `PUBLICKEY`, `passwordInput`: names and labels, not passwords."""
+    if any(ch.isdigit() for ch in value):
+        return False
+    return bool(_IDENTIFIER.match(value)) or (value.isalpha() and value.isupper())
+
+
+def dominated(value: str) -> bool:
+    """More than half of a long value is one repeated character (masks, padding, fill)."""
+    most = max((value.count(ch) for ch in set(value)), default=0)
+    return len(value) >= 6 and most / len(value) > 0.5
+
+
 def is_password_name(name: str) -> bool:
     """Names for human-chosen passwords (short, low-entropy values are still credentials)."""
     return bool(re.search(r"(?i)pass|pwd|pw$|passphrase", name))
@@ -160,12 +194,10 @@ def plausible_value(name: str, value: str, min_entropy: float) -> bool:
         return False
     word = re.sub(r"[^a-z]", "", name.lower())
     lowered = value.lower()
-    if word and (
-        lowered in word or any(w in lowered for w in ("password", "secret", "token", "apikey"))
-    ):
+    if word and (lowered in word or any(w in lowered for w in _NAME_WORDS)):
         return False
     if is_password_name(name):
-        return len(value) >= 4 and not _IDENTIFIER.match(value) and " " not in value
+        return len(value) >= 4 and " " not in value and not _label_like(value)
     if len(value) < 12 or _IDENTIFIER.match(value) or " " in value:
         return False
     classes = sum(bool(re.search(p, value)) for p in ("[a-z]", "[A-Z]", "[0-9]", r"[^A-Za-z0-9]"))
