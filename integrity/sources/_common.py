@@ -6,7 +6,9 @@ so the factory in `__init__` can import the sources without a cycle.
 
 from __future__ import annotations
 
+import fcntl
 import io
+import os
 import posixpath
 import stat
 from collections.abc import Callable
@@ -70,6 +72,29 @@ def special_kind(mode: int) -> str:
     if stat.S_ISDOOR(mode) or stat.S_ISPORT(mode) or stat.S_ISWHT(mode):
         return "special"
     return f"unknown type {stat.S_IFMT(mode):o}"
+
+
+def regular_stream(fd: int, label: str) -> BinaryIO:
+    """A buffered reader on `fd` if it is a regular file, else OSError (the fd is closed).
+
+    Callers open with O_NONBLOCK so that a FIFO cannot block the open itself; this clears it.
+    """
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise OSError(f"not a regular file ({special_kind(mode)}): {label!r}")
+        flags = fcntl.fcntl(fd, fcntl.F_GETFL)
+        fcntl.fcntl(fd, fcntl.F_SETFL, flags & ~os.O_NONBLOCK)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def open_named_file(path: str | os.PathLike[str]) -> BinaryIO:
+    """Open a file the user named (symlinks followed), refusing FIFOs and devices."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    return regular_stream(fd, os.fsdecode(path))
 
 
 class BoundedReader(io.RawIOBase):

@@ -159,7 +159,10 @@ class MemberJudge:
         if not self._streamed:
             self._charge(member)
         if member.kind is MemberKind.SYMLINK:
-            text = target()
+            try:
+                text = target()
+            except OSError as exc:
+                return FileBlob(path, EntryType.SYMLINK, problem=f"unreadable symlink: {exc}")
             escape = PROBLEM_LINK_OUTSIDE if link_escapes(path, text) else None
             return FileBlob(path, EntryType.SYMLINK, size=len(text), target=text, problem=escape)
         return FileBlob(

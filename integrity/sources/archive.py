@@ -25,7 +25,13 @@ from typing import BinaryIO
 
 from integrity.errors import SourceError
 from integrity.model import FileBlob, SourceInfo
-from integrity.sources._common import MAX_LINK_TARGET, SourceLimits, bounded, special_kind
+from integrity.sources._common import (
+    MAX_LINK_TARGET,
+    SourceLimits,
+    bounded,
+    open_named_file,
+    special_kind,
+)
 from integrity.sources._members import (
     LimitReached,
     Member,
@@ -242,13 +248,9 @@ class ArchiveSource:
 
     def _open_raw(self) -> BinaryIO:
         try:
-            raw = open(self._path, "rb")  # noqa: SIM115 - closed by the callers' with blocks
+            return open_named_file(self._path)
         except OSError as exc:
             raise SourceError(f"cannot read archive {os.fsdecode(self._path)!r}: {exc}") from exc
-        if not stat.S_ISREG(os.fstat(raw.fileno()).st_mode):
-            raw.close()
-            raise SourceError(f"not a regular file: {os.fsdecode(self._path)!r}")
-        return raw
 
     def _survey_tar(self) -> tuple[str, str | None]:
         with self._open_raw() as raw:

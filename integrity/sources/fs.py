@@ -9,7 +9,6 @@ after listing cannot redirect a read outside the tree.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import stat
 from collections.abc import Callable, Iterator
@@ -25,6 +24,7 @@ from integrity.sources._common import (
     MAX_LINK_TARGET,
     PROBLEM_LINK_OUTSIDE,
     link_escapes,
+    regular_stream,
     special_kind,
 )
 
@@ -73,16 +73,7 @@ def open_regular(root: str, rel: str) -> BinaryIO:
         fd = os.open(name, _FILE_FLAGS, dir_fd=dir_fd)
     finally:
         os.close(dir_fd)
-    try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise OSError(f"not a regular file ({special_kind(mode)}): {rel!r}")
-        flags = fcntl.fcntl(fd, fcntl.F_GETFL)
-        fcntl.fcntl(fd, fcntl.F_SETFL, flags & ~os.O_NONBLOCK)
-        return os.fdopen(fd, "rb")
-    except BaseException:
-        os.close(fd)
-        raise
+    return regular_stream(fd, rel)
 
 
 class DirectorySource:

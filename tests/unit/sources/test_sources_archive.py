@@ -8,6 +8,7 @@ import os
 import stat
 import subprocess
 import tarfile
+import threading
 import zipfile
 from pathlib import Path
 
@@ -474,3 +475,24 @@ def test_oversized_pax_header_is_a_source_error(tmp_path: Path) -> None:
 
     with pytest.raises(SourceError, match="extended header"):
         ArchiveSource(path)
+
+
+def test_archive_path_that_is_a_fifo_is_refused_without_hanging(tmp_path: Path) -> None:
+    fifo = tmp_path / "release.tar.gz"
+    os.mkfifo(fifo)
+    outcome: list[BaseException] = []
+
+    def attempt() -> None:
+        try:
+            ArchiveSource(fifo)
+        except BaseException as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=attempt, daemon=True)
+    thread.start()
+    thread.join(10)
+
+    assert not thread.is_alive()
+    assert len(outcome) == 1
+    assert isinstance(outcome[0], SourceError)
+    assert "not a regular file (fifo)" in str(outcome[0])
