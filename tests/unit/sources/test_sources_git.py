@@ -317,3 +317,21 @@ def test_fifo_in_the_object_store_is_refused_without_hanging(repo: Path) -> None
     thread.start()
     thread.join(10)
     assert not thread.is_alive()
+
+
+def test_config_include_pointing_at_a_fifo_is_not_followed(repo: Path, tmp_path: Path) -> None:
+    fifo = tmp_path / "include.fifo"
+    os.mkfifo(fifo)
+    with (repo / ".git" / "config").open("a") as config:
+        config.write(f'[include]\n\tpath = {fifo}\n[includeIf "gitdir:{repo}/"]\n\tpath = {fifo}\n')
+    found: list[str] = []
+
+    def attempt() -> None:
+        found.extend(blob.path for blob in GitSource(repo, "HEAD").iter_files())
+
+    thread = threading.Thread(target=attempt, daemon=True)
+    thread.start()
+    thread.join(10)
+
+    assert not thread.is_alive()
+    assert "src/main.c" in found
