@@ -217,7 +217,8 @@ def load_report(text: str) -> ScanResult:
     tool = _obj(doc.get("tool"), "tool")
     if _str(tool, "name", "tool") != "integrity":
         raise _fail("tool.name", "not an integrity report")
-    if tool.get("report_schema") != REPORT_SCHEMA:
+    schema = tool.get("report_schema")
+    if isinstance(schema, bool) or schema != REPORT_SCHEMA:
         raise _fail("tool.report_schema", f"unsupported (this version reads {REPORT_SCHEMA})")
     source_doc = _obj(doc.get("source"), "source")
     baseline = source_doc.get("baseline")

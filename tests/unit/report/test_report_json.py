@@ -162,6 +162,7 @@ def _doc(sample: ScanResult) -> dict[str, object]:
         (lambda d: d.pop("tool"), "tool: expected an object"),
         (lambda d: d["tool"].update(name="other"), "tool.name"),
         (lambda d: d["tool"].update(report_schema=99), "tool.report_schema"),
+        (lambda d: d["tool"].update(report_schema=True), "tool.report_schema"),
         (lambda d: d["findings"][0].update(severity="fatal"), "findings[0].severity"),
         (lambda d: d["findings"][1].pop("path"), "findings[1].path"),
         (lambda d: d["findings"][0].update(start_line=-1), "findings[0].start_line"),
