@@ -131,7 +131,8 @@ def build(result: ScanResult) -> Text:
     if not result.findings:
         doc.append("\nNo findings.\n")
     changes = sorted_changes(result.changes)
-    doc.append(f"\nCHANGES ({len(changes)})\n", style="bold")
+    if changes:
+        doc.append(f"\nCHANGES ({len(changes)})\n", style="bold")
     for change in changes:
         _change(doc, change)
     doc.append("\n")
