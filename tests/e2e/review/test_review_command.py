@@ -7,49 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from integrity.model import (
-    Category,
-    Confidence,
-    Finding,
-    ScanResult,
-    Severity,
-    SourceInfo,
-    assign_fingerprints,
-)
-from integrity.report.json import render
 from integrity.review.waivers import load_waivers, parse_waivers
 from integrity.signing import load_public_key
 
 Run = Callable[..., Any]
 LONG = "only reachable from the admin CLI, input validated upstream"
-
-
-def _finding(rule: str, line: int, severity: Severity = Severity.HIGH) -> Finding:
-    return Finding(
-        rule_id=rule,
-        category=Category.HIDDEN_EXEC,
-        severity=severity,
-        confidence=Confidence.HIGH,
-        message=f"{rule} at {line}",
-        path="src/\x1b[31mapp.py",
-        start_line=line,
-        end_line=line,
-        symbol="handler",
-        snippet=f'os.system("x{line}" + request.args["h"])\x1b]0;title\x07',
-    )
-
-
-@pytest.fixture
-def report(workdir: Path) -> Path:
-    findings = assign_fingerprints(
-        (_finding("r-one", 5), _finding("r-two", 9), _finding("r-crit", 12, Severity.CRITICAL))
-    )
-    result = ScanResult("scan", "0.0.0-test", SourceInfo("directory", "tree"), None, (), findings)
-    path = workdir / "report.json"
-    path.write_text(render(result), encoding="utf-8")
-    return path
 
 
 def _fps(report: Path) -> dict[str, str]:
