@@ -8,16 +8,18 @@ detector (`integrity.detectors.secrets.build_secret_detectors`).
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from integrity.detectors.assembled import AssembledNameDetector
 from integrity.detectors.base import Detector, FileView
 from integrity.detectors.confusables import ConfusableIdentifierDetector
+from integrity.detectors.dependencies import DependencyDetector
+from integrity.detectors.feature_check import FeatureCheckDetector
 from integrity.detectors.literal_change import LiteralChangeDetector
+from integrity.detectors.opaque import OpaqueBinaryDetector
 from integrity.detectors.query import QueryDetector
 from integrity.detectors.regex import RegexDetector
+from integrity.detectors.secrets import build_secret_detectors
 from integrity.errors import SignatureError
 from integrity.rules.load import RuleSet
 from integrity.rules.schema import Rule
@@ -38,6 +40,14 @@ KINDS: dict[str, Factory] = {
     "regex": lambda rule, ruleset, grammars: RegexDetector(rule),
     "literal-change": lambda rule, ruleset, grammars: LiteralChangeDetector(rule),
     "builtin:assembled-name": lambda rule, ruleset, grammars: AssembledNameDetector(rule, grammars),
+    "builtin:dependency-added": lambda rule, ruleset, grammars: DependencyDetector(rule, "added"),
+    "builtin:dependency-source": lambda rule, ruleset, grammars: DependencyDetector(rule, "source"),
+    "builtin:dependency-hash": lambda rule, ruleset, grammars: DependencyDetector(rule, "hash"),
+    "builtin:dependency-install-script": lambda rule, ruleset, grammars: DependencyDetector(
+        rule, "install-script"
+    ),
+    "builtin:opaque-binary": lambda rule, ruleset, grammars: OpaqueBinaryDetector(rule),
+    "builtin:feature-check": lambda rule, ruleset, grammars: FeatureCheckDetector(rule, grammars),
     "builtin:confusable-identifier": lambda rule, ruleset, grammars: ConfusableIdentifierDetector(
         rule, grammars
     ),
@@ -62,14 +72,5 @@ def build_detectors(ruleset: RuleSet, grammars: Grammars) -> tuple[Detector, ...
             )
         detectors.append(factory(rule, ruleset, grammars))
     if secrets:
-        detectors.extend(_secret_detectors(secrets))
+        detectors.extend(build_secret_detectors(secrets))
     return tuple(detectors)
-
-
-def _secret_detectors(rules: Sequence[Rule]) -> tuple[Detector, ...]:
-    # TODO(rules): import integrity.detectors.secrets normally once the secrets work lands it.
-    if importlib.util.find_spec("integrity.detectors.secrets") is None:
-        return ()
-    module = importlib.import_module("integrity.detectors.secrets")
-    built: tuple[Detector, ...] = module.build_secret_detectors(rules)
-    return built

@@ -1,0 +1,100 @@
+"""builtin:opaque-binary: binary or high-entropy files where source is expected.
+
+Binary means NUL bytes in the first 8 KiB; high entropy means more than 7.2 bits per byte over
+at least 1 KiB (compressed or encrypted data). Media and font files are expected to be binary and
+are skipped. Executable or object code (ELF, PE, Mach-O, Java class, compiled Python) is raised
+one severity level: it can run, and nobody can review it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import PurePosixPath
+
+from integrity.detectors.base import FileView
+from integrity.detectors.common import Scope, make_finding
+from integrity.detectors.regex import shannon_entropy
+from integrity.model import Finding
+from integrity.rules.schema import Rule
+
+HEAD = 8192
+SAMPLE = 1 << 20
+MIN_ENTROPY_SIZE = 1024
+ENTROPY_THRESHOLD = 7.2
+
+MEDIA_SUFFIXES: frozenset[str] = frozenset(
+    {
+        ".png", ".jpg", ".jpeg", ".gif", ".ico", ".icns", ".bmp", ".webp", ".tif", ".tiff",
+        ".svgz", ".psd", ".xcf", ".woff", ".woff2", ".ttf", ".otf", ".eot", ".pdf", ".mp3",
+        ".mp4", ".m4a", ".wav", ".ogg", ".oga", ".flac", ".avi", ".mov", ".webm", ".mkv",
+        ".ps", ".eps", ".dvi", ".cur", ".ani",
+    }
+)  # fmt: skip
+_EXECUTABLE_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x7fELF", "ELF executable or object"),
+    (b"MZ", "PE/DOS executable"),
+    (b"\xfe\xed\xfa\xce", "Mach-O executable"),
+    (b"\xfe\xed\xfa\xcf", "Mach-O executable"),
+    (b"\xce\xfa\xed\xfe", "Mach-O executable"),
+    (b"\xcf\xfa\xed\xfe", "Mach-O executable"),
+    (b"\xca\xfe\xba\xbe", "Java class or Mach-O universal binary"),
+    (b"!<arch>\n", "static library archive"),
+    (b"\x00asm", "WebAssembly module"),
+)
+_COMPILED_SUFFIXES = frozenset({".pyc", ".pyo", ".o", ".obj", ".so", ".dll", ".dylib", ".exe"})
+
+
+def classify(path: str, data: bytes) -> str | None:
+    """What makes the content opaque ("executable: ...", "binary", "high-entropy"), or None."""
+    if PurePosixPath(path.lower()).suffix in MEDIA_SUFFIXES:
+        return None
+    for magic, what in _EXECUTABLE_MAGIC:
+        if data.startswith(magic) and (magic != b"MZ" or b"\x00" in data[:HEAD]):
+            return "executable: " + what
+    if PurePosixPath(path.lower()).suffix in _COMPILED_SUFFIXES and b"\x00" in data[:HEAD]:
+        return "executable: compiled code"
+    if b"\x00" in data[:HEAD]:
+        return "binary"
+    if len(data) >= MIN_ENTROPY_SIZE:
+        entropy = shannon_entropy(data[:SAMPLE])
+        if entropy > ENTROPY_THRESHOLD:
+            return f"high-entropy ({entropy:.2f} bits/byte)"
+    return None
+
+
+class OpaqueBinaryDetector:
+    """One finding per opaque file, on line 1."""
+
+    def __init__(self, rule: Rule) -> None:
+        self.rule = rule
+        self._scope = Scope.of(rule)
+
+    @property
+    def rule_id(self) -> str:
+        """The id of the rule this detector implements."""
+        return self.rule.id
+
+    def wants(self, view: FileView) -> bool:
+        """Any file with content, in scope by path."""
+        return view.after is not None and self._scope.accepts(view)
+
+    def detect(self, view: FileView) -> Iterator[Finding]:
+        """Classify the content; executables are raised one level."""
+        if not view.after:
+            return
+        kind = classify(view.path, view.after)
+        if kind is None:
+            return
+        finding = make_finding(
+            self.rule,
+            view,
+            1,
+            1,
+            f"<{kind}, {len(view.after)} bytes>",
+            captures={"kind": kind, "size": str(len(view.after))},
+            details=(("kind", kind), ("size", str(len(view.after)))),
+        )
+        if kind.startswith("executable"):
+            finding = replace(finding, severity=finding.severity.raised())
+        yield finding
