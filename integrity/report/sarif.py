@@ -19,7 +19,7 @@ from integrity.report.common import (
     severity_first,
     sorted_findings,
 )
-from integrity.report.escape import clip_lines, escape_text
+from integrity.report.escape import clip, clip_lines, escape_text
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/integrity-tool/integrity"
@@ -86,7 +86,7 @@ def _rule_level(rule: RuleInfo) -> str:
 
 
 def _rule(rule: RuleInfo) -> dict[str, Any]:
-    description = escape_text(rule.description or rule.rule_id)
+    description = clip(escape_text(rule.description or rule.rule_id), 1000)
     properties: dict[str, Any] = {
         "category": rule.category,
         "severity": rule.severity,
