@@ -137,3 +137,18 @@ def test_unknown_since_exits_3(git_repo, run_cli) -> None:  # type: ignore[no-un
     result = run_cli("history", "--repo", str(git_repo.path), "--since", "v9.9")
     assert result.code == 3
     assert "v9.9" in result.stderr
+
+
+def test_trivial_message_on_sensitive_symbol(git_repo, run_json) -> None:  # type: ignore[no-untyped-def]
+    before = (
+        "int check_password(const char *p) {\n    return strcmp(p, stored) == 0;\n}\n\n"
+        "int add(int a, int b) {\n    return a + b;\n}\n"
+    )
+    commit_as(git_repo, {"lib/util.c": before}, "init")
+    after = before.replace("== 0;", "== 0 || p[0] == 'X';")
+    sneaky = commit_as(git_repo, {"lib/util.c": after}, "minor cleanup")
+    commit_as(git_repo, {"lib/util.c": after.replace("a + b", "b + a")}, "minor cleanup")
+    _, report = run_json("history", "--repo", str(git_repo.path))
+    signals = find(report, "commit-message-understates")
+    assert [(_details(f)["commit"], f["path"]) for f in signals] == [(sneaky, "lib/util.c")]
+    assert "sensitive code" in signals[0]["message"]
