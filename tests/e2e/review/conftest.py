@@ -61,6 +61,22 @@ class Keys:
     public: Path
 
 
+@dataclass(frozen=True)
+class Versions:
+    """app.py as written, moved 30 lines down with an unrelated edit, and with changed content."""
+
+    rule: str = RULE
+    original: str = APP
+    moved: str = MOVED
+    changed: str = CHANGED
+
+
+@pytest.fixture
+def versions() -> Versions:
+    """The app.py versions."""
+    return Versions()
+
+
 @pytest.fixture
 def tree(tmp_path: Path) -> Path:
     """tmp_path/tree with app.py holding one high py-exec-untrusted-input finding (line 5)."""
