@@ -10,7 +10,7 @@ from typing import Any
 import pathspec
 
 from integrity.errors import ConfigError
-from integrity.model import Severity
+from integrity.model import Severity, matchable
 
 _KEYS = {
     "exclude",
@@ -44,11 +44,11 @@ class Policy:
 
     def is_frozen(self, path: str) -> bool:
         """True when the path matches a `frozen` glob."""
-        return self._frozen_spec is not None and self._frozen_spec.match_file(path)
+        return self._frozen_spec is not None and self._frozen_spec.match_file(matchable(path))
 
     def is_sensitive(self, path: str) -> bool:
         """True when the path matches a `sensitive` glob."""
-        return self._sensitive_spec is not None and self._sensitive_spec.match_file(path)
+        return self._sensitive_spec is not None and self._sensitive_spec.match_file(matchable(path))
 
 
 def _globs(raw: dict[str, Any], key: str, origin: str) -> tuple[str, ...]:

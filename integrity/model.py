@@ -321,3 +321,11 @@ def assign_fingerprints(findings: Iterator[Finding] | tuple[Finding, ...]) -> tu
         fp = fingerprint(item.rule_id, item.path, item.snippet, item.symbol, index)
         out.append(replace(item, fingerprint=fp))
     return tuple(sorted(out, key=Finding.sort_key))
+
+
+def matchable(path: str) -> str:
+    """A path safe for glob engines that need valid Unicode: undecodable bytes (lone
+    surrogates from surrogateescape) become U+FFFD. For matching only, never for display."""
+    if path.isascii():
+        return path
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

@@ -11,7 +11,7 @@ from typing import Any
 import pathspec
 
 from integrity.detectors.base import FileView
-from integrity.model import Finding
+from integrity.model import Finding, matchable
 from integrity.rules.schema import Rule
 
 SNIPPET_MAX = 200
@@ -43,9 +43,9 @@ class Scope:
             return False
         if self.languages and view.language not in self.languages:
             return False
-        if self.include is not None and not self.include.match_file(view.path):
+        if self.include is not None and not self.include.match_file(matchable(view.path)):
             return False
-        return self.exclude is None or not self.exclude.match_file(view.path)
+        return self.exclude is None or not self.exclude.match_file(matchable(view.path))
 
 
 class LineIndex:

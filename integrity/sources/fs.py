@@ -19,7 +19,7 @@ from typing import BinaryIO
 import pathspec
 
 from integrity.errors import SourceError
-from integrity.model import EntryType, FileBlob, SourceInfo
+from integrity.model import EntryType, FileBlob, SourceInfo, matchable
 from integrity.sources._common import (
     MAX_LINK_TARGET,
     PROBLEM_LINK_OUTSIDE,
@@ -111,7 +111,7 @@ class DirectorySource:
     def _excluded(self, rel: str, is_dir: bool) -> bool:
         if self._spec is None:
             return False
-        return self._spec.match_file(rel + "/" if is_dir else rel)
+        return self._spec.match_file(matchable(rel + "/" if is_dir else rel))
 
     def _walk(self) -> Iterator[FileBlob]:
         """Entries in walk order. Directories are listed through O_NOFOLLOW fds, so the walk

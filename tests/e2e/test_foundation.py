@@ -298,7 +298,9 @@ def test_git_ref_source_and_gitlinks(tmp_path: Path, run_cli: Run, git_repo: Git
     first = git_repo.commit({"a.py": "def f():\n    return 1\n"}, "one")
     sub = "1" * 40
     git_repo.git("update-index", "--add", "--cacheinfo", f"160000,{sub},vendor/lib")
-    git_repo.commit({"a.py": "def f():\n    return 2\n"}, "two")
+    git_repo.write({"a.py": "def f():\n    return 2\n"})
+    git_repo.git("add", "a.py")  # not -A: that would drop the gitlink (no worktree folder)
+    git_repo.git("commit", "-q", "-m", "two")
     baseline = tmp_path / "base.json"
     result = run_cli("baseline", "build", f"git:{first}", "-o", str(baseline), "--repo",
                      str(git_repo.path), "--quiet")
@@ -341,8 +343,7 @@ def test_hostile_tree_is_recorded_not_followed(tmp_path: Path, run_cli: Run):
     (root / "loop").symlink_to("loop")
     os.mkfifo(root / "fifo")
     weird = os.fsencode(root) + b"/bad\xffname\n\x1b[31mred"
-    with open(weird, "wb") as handle:
-        handle.write(b"x\n")
+    os.symlink(b"/etc/shadow", weird)
     baseline = tmp_path / "base.json"
     result = run_cli("baseline", "build", str(root), "-o", str(baseline), "--quiet",
                      "--fail-on", "critical")
@@ -360,7 +361,7 @@ def test_hostile_tree_is_recorded_not_followed(tmp_path: Path, run_cli: Run):
     scan = run_cli("scan", str(root), "--format", "json", "--quiet")
     assert scan.code == 1
     unsafe = {f["path"] for f in json.loads(scan.stdout)["findings"] if f["category"] == "unsafe-input"}
-    assert {"passwd", "up", "fifo"} <= unsafe
+    assert {"passwd", "up", "fifo", os.fsdecode(b"bad\xffname\n\x1b[31mred")} <= unsafe
     text = run_cli("scan", str(root), "--quiet")
     assert "\x1b" not in text.stdout
     assert "\\x1b" in text.stdout
