@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import tree_sitter
 
@@ -20,7 +20,7 @@ from integrity.syntax.constants import ConstantRegistry
 from integrity.syntax.extract import pin, token_candidates, tree_candidates
 from integrity.syntax.languages import Grammars, detect_language, has_grammar
 from integrity.syntax.specs import SPECS
-from integrity.syntax.symbols import Definition, TreeScan, scan_tree
+from integrity.syntax.symbols import Definition, TreeScan, query_safe, scan_tree
 from integrity.syntax.tokens import (
     REGEX_MAX_BYTES,
     digest,
@@ -73,7 +73,7 @@ def analyze(
             return _with_tree(path_tags, lang, data, grammars, registry)
         if len(data) > REGEX_MAX_BYTES:
             return _none(lang)
-        return _with_tokens(path_tags, lang, data, registry)
+        return _with_tokens(path_tags, lang, data, registry, prefer_pygments=True)
     except Exception:  # a hostile file must never abort a run
         logger.debug("analysis of %s failed", path, exc_info=True)
         return _none(language)
@@ -123,9 +123,14 @@ def _with_tree(
     registry: ConstantRegistry | None,
 ) -> Analysis:
     tree = grammars.parse(lang, data)
-    scan: TreeScan | None = scan_tree(lang, tree, data, grammars) if tree is not None else None
-    if tree is None or scan is None:
-        return _with_tokens(path_tags, lang, data, registry)
+    if tree is None:
+        return _with_tokens(path_tags, lang, data, registry, prefer_pygments=False)
+    if not query_safe(tree):
+        tokens = _with_tokens(path_tags, lang, data, registry, prefer_pygments=False)
+        return replace(tokens, degraded=True, tree=tree)
+    scan: TreeScan | None = scan_tree(lang, tree, data, grammars)
+    if scan is None:
+        return _with_tokens(path_tags, lang, data, registry, prefer_pygments=False)
     spec = SPECS[lang]
     degraded = tree.root_node.has_error
     cuts = _cuts(scan.definitions)
@@ -152,8 +157,10 @@ def _with_tokens(
     lang: str | None,
     data: bytes,
     registry: ConstantRegistry | None,
+    *,
+    prefer_pygments: bool,
 ) -> Analysis:
-    ranges = token_ranges(lang, data, prefer_pygments=True)
+    ranges = token_ranges(lang, data, prefer_pygments=prefer_pygments)
     candidates = token_candidates(ranges, data)
     constants = pin(candidates, data, (), frozenset(), Tag.CRYPTO.value in path_tags, registry)
     token_digest = digest(normalise(data, ranges.events, [], newline_sensitive=True))

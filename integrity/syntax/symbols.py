@@ -18,6 +18,10 @@ from integrity.syntax.tokens import Event, Span
 CLASS_KINDS = frozenset({"class", "struct", "interface", "enum", "trait", "impl"})
 _MAX_NAME = 200
 _MAX_DECLARATOR_DEPTH = 32
+# Query cost grows with depth x nodes and with the width of error nodes: deeper captures are
+# skipped, and a broken tree with a very wide node is not queried at all (see query_safe).
+MAX_QUERY_DEPTH = 1500
+MAX_ERROR_WIDTH = 20000
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +200,16 @@ def _events(captures: dict[str, list[tree_sitter.Node]], spec: LanguageSpec) -> 
     return events
 
 
+def query_safe(tree: tree_sitter.Tree) -> bool:
+    """False for broken trees whose flat error nodes would make queries quadratic."""
+    root = tree.root_node
+    if not root.has_error:
+        return True
+    if root.child_count > MAX_ERROR_WIDTH:
+        return False
+    return all(child.child_count <= MAX_ERROR_WIDTH for child in root.children)
+
+
 def scan_tree(
     language: str, tree: tree_sitter.Tree, data: bytes, grammars: Grammars
 ) -> TreeScan | None:
@@ -204,7 +218,9 @@ def scan_tree(
     query = grammars.query(language, spec.query) if spec else None
     if spec is None or query is None:
         return None
-    captures = tree_sitter.QueryCursor(query).captures(tree.root_node)
+    cursor = tree_sitter.QueryCursor(query)
+    cursor.set_max_start_depth(MAX_QUERY_DEPTH)
+    captures = cursor.captures(tree.root_node)
     found: list[Definition] = []
     for capture, nodes in captures.items():
         if capture.startswith("sym.") or capture == "scope":

@@ -46,11 +46,11 @@ REGEX_MAX_BYTES = 8 << 20
 _CTRL = re.compile(rb"[\x00-\x08\x0e-\x1f]")
 _NEWLINES = re.compile(rb"[ \t\r\f\v]*\n[ \t\r\n\f\v]*")
 _WORD = rb"[A-Za-z0-9_$\x80-\xff]"
-_PUNCT = rb"[!-#%-/:-@\[-^`{-~\x02\x03\x1e]"
+_OPERATOR = rb"[-+*/%=<>!&|^~?:.#@\\]"  # characters that can fuse into a longer operator
 _SPACE = rb"[ \t\r\n\f\v]+"
 _KEEP_SPACE = re.compile(
     rb"(?<=" + _WORD + rb")" + _SPACE + rb"(?=" + _WORD + rb")|"
-    rb"(?<=" + _PUNCT + rb")" + _SPACE + rb"(?=" + _PUNCT + rb")"
+    rb"(?<=" + _OPERATOR + rb")" + _SPACE + rb"(?=" + _OPERATOR + rb")"
 )
 _ANY_SPACE = re.compile(_SPACE)
 _MARKS = {Span.MARK_OPEN: b"\x02", Span.MARK_CLOSE: b"\x03"}
@@ -209,6 +209,8 @@ def regex_ranges(language: str | None, data: bytes) -> TokenRanges:
 
 # --- Pygments --------------------------------------------------------------------------------
 
+_NUMBER_TEXT = re.compile(_NUMBER.decode("ascii"))
+_DIGIT = re.compile(r"[0-9]")
 _PYGMENTS_NAMES: dict[str, str] = {"make": "make", "dotenv": "bash", "text": "text"}
 
 
@@ -238,6 +240,10 @@ def pygments_ranges(language: str, data: bytes) -> TokenRanges | None:
             span = None
             if is_token_subtype(kind, Number):
                 numbers.append((offset, end))
+            elif _DIGIT.search(value):  # e.g. Makefile values are plain text to Pygments
+                numbers.extend(
+                    (offset + m.start(), offset + m.end()) for m in _NUMBER_TEXT.finditer(value)
+                )
         if span is None:
             continue
         if events and events[-1][2] is span and events[-1][1] == offset:
