@@ -58,14 +58,30 @@ def b64url(raw: bytes) -> str:
 
 
 def pypi_token(rng: random.Random) -> str:
-    ident = json.dumps({"version": 1, "permissions": "user", "uid": str(uuid.UUID(int=rng.getrandbits(128)))})
-    raw = b"\x02\x01\x08pypi.org\x02" + bytes([len(ident)]) + ident.encode() + b"\x00\x00\x06 " + rng.randbytes(32)
+    ident = json.dumps(
+        {"version": 1, "permissions": "user", "uid": str(uuid.UUID(int=rng.getrandbits(128)))}
+    )
+    raw = (
+        b"\x02\x01\x08pypi.org\x02"
+        + bytes([len(ident)])
+        + ident.encode()
+        + b"\x00\x00\x06 "
+        + rng.randbytes(32)
+    )
     return "pypi-" + b64url(raw)
 
 
 def jwt_token(rng: random.Random) -> str:
     head = b64url(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
-    body = b64url(json.dumps({"sub": str(rng.getrandbits(40)), "name": "svc", "iat": 1700000000 + rng.randrange(10**7)}).encode())
+    body = b64url(
+        json.dumps(
+            {
+                "sub": str(rng.getrandbits(40)),
+                "name": "svc",
+                "iat": 1700000000 + rng.randrange(10**7),
+            }
+        ).encode()
+    )
     return f"{head}.{body}.{b64url(rng.randbytes(32))}"
 
 
@@ -87,7 +103,14 @@ SHAPES: dict[str, list[Seg]] = {
     "slack-bot-token": ["xoxb-", (DIG, 11), "-", (DIG, 12), "-", (AN, 24)],
     "slack-user-token": ["xoxp-", (DIG, 11), "-", (DIG, 12), "-", (DIG, 12), "-", (HEX, 32)],
     "slack-app-token": ["xapp-1-A", (UP, 10), "-", (DIG, 13), "-", (HEX, 64)],
-    "slack-webhook-url": ["https://hooks.slack.com/services/T", (UP, 10), "/B", (UP, 10), "/", (AN, 24)],
+    "slack-webhook-url": [
+        "https://hooks.slack.com/services/T",
+        (UP, 10),
+        "/B",
+        (UP, 10),
+        "/",
+        (AN, 24),
+    ],
     "discord-bot-token": ["MT", (URL, 22), ".", (URL, 6), ".", (URL, 27)],
     "discord-webhook-url": ["https://discord.com/api/webhooks/", (DIG, 18), "/", (URL, 68)],
     "telegram-bot-token": ["5", (DIG, 9), ":AA", (URL, 33)],
@@ -214,7 +237,18 @@ GENERIC_POS: list[tuple[str, str]] = [
 
 
 def password(rng: random.Random) -> str:
-    words = ["Summer", "Winter", "Dragon", "Monkey", "Falcon", "Orange", "Silver", "Rocket", "Tiger", "Maple"]
+    words = [
+        "Summer",
+        "Winter",
+        "Dragon",
+        "Monkey",
+        "Falcon",
+        "Orange",
+        "Silver",
+        "Rocket",
+        "Tiger",
+        "Maple",
+    ]
     style = rng.randrange(3)
     if style == 0:
         return rng.choice(words) + str(rng.randrange(1970, 2030)) + rng.choice("!@#$%&*?")
@@ -225,22 +259,50 @@ def password(rng: random.Random) -> str:
 
 def pem_keys(rng: random.Random) -> list[tuple[str, str]]:
     out = []
-    keys = [rsa.generate_private_key(65537, 1024), ec.generate_private_key(ec.SECP256R1()), ed25519.Ed25519PrivateKey.generate()]
+    keys = [
+        rsa.generate_private_key(65537, 1024),
+        ec.generate_private_key(ec.SECP256R1()),
+        ed25519.Ed25519PrivateKey.generate(),
+    ]
     for key in keys:
-        pkcs8 = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-        ossh = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH, serialization.NoEncryption())
+        pkcs8 = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        ossh = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.OpenSSH,
+            serialization.NoEncryption(),
+        )
         out += [("key.pem", pkcs8.decode()), ("id_key", ossh.decode())]
         if not isinstance(key, ed25519.Ed25519PrivateKey):
-            trad = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption())
+            trad = key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.TraditionalOpenSSL,
+                serialization.NoEncryption(),
+            )
             out.append(("server.key", trad.decode()))
             out.append(("keys.py", 'PRIVATE_KEY = """' + trad.decode() + '"""\n'))
-    enc = keys[0].private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.BestAvailableEncryption(b"pw-" + rng.randbytes(4).hex().encode()))
+    enc = keys[0].private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(b"pw-" + rng.randbytes(4).hex().encode()),
+    )
     out.append(("enc.pem", enc.decode()))
-    sa = {"type": "service_account", "project_id": "proj", "private_key_id": rnd(rng, HEX, 40),
-          "private_key": keys[0].private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                               serialization.NoEncryption()).decode(),
-          "client_email": "svc@proj.iam.gserviceaccount.com"}
+    sa = {
+        "type": "service_account",
+        "project_id": "proj",
+        "private_key_id": rnd(rng, HEX, 40),
+        "private_key": keys[0]
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode(),
+        "client_email": "svc@proj.iam.gserviceaccount.com",
+    }
     out.append(("service-account.json", json.dumps(sa, indent=2)))
     return out
 
@@ -248,19 +310,29 @@ def pem_keys(rng: random.Random) -> list[tuple[str, str]]:
 def positives(rng: random.Random) -> list[tuple[str, str, str]]:
     """(label, filename, content)."""
     out: list[tuple[str, str, str]] = []
-    makers: dict[str, Callable[[random.Random], str]] = {k: (lambda r, s=s: shape(r, s)) for k, s in SHAPES.items()}
+    makers: dict[str, Callable[[random.Random], str]] = {
+        k: (lambda r, s=s: shape(r, s)) for k, s in SHAPES.items()
+    }
     makers.update(SPECIAL)
     for label, make in sorted(makers.items()):
         for path, tpl in rng.sample(EMBED, 3):
             v = make(rng)
-            out.append((label, path, tpl.format(n="api_token" if "{n}" in tpl else "", N="API_TOKEN", v=v)))
+            out.append(
+                (label, path, tpl.format(n="api_token" if "{n}" in tpl else "", N="API_TOKEN", v=v))
+            )
     for label, (name, segs) in sorted(CONTEXT.items()):
         for path, tpl in rng.sample(EMBED, 3):
             v = shape(rng, segs) if segs else str(uuid.UUID(int=rng.getrandbits(128)))
             out.append((label, path, tpl.format(n=name.lower(), N=name.upper(), v=v)))
     for i in range(4):
         for path, tpl in GENERIC_POS:
-            out.append(("generic", path, tpl.format(p=password(rng), k=rnd(rng, AN, 16), t=rnd(rng, AN, 32 + i))))
+            out.append(
+                (
+                    "generic",
+                    path,
+                    tpl.format(p=password(rng), k=rnd(rng, AN, 16), t=rnd(rng, AN, 32 + i)),
+                )
+            )
     out += [("private-key", p, c) for p, c in pem_keys(rng)]
     return out
 
@@ -276,14 +348,21 @@ NEG_TEMPLATES: list[tuple[str, str]] = [
     ("alembic.ini", "sqlalchemy.url = postgresql://%(DB_USER)s:%(DB_PASS)s@db/app\n"),
     ("vars.yml", "db_password: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  {hex}\n"),
     ("README.md", "Set `export API_TOKEN=<your token>` before running.\n"),
-    ("docs.md", "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n"),
+    (
+        "docs.md",
+        "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
+        "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n",
+    ),
     ("build.py", 'SHA256 = "{sha256}"\n'),
     ("build.py", 'checksum = "{sha256}"\n'),
     ("release.json", '{{"commit": "{sha1}", "version": "1.2.3"}}\n'),
     ("cache.py", 'etag = "{md5}"\n'),
     ("models.py", 'request_id = "{uuid}"\n'),
     ("models.py", 'token_id = "{uuid}"\n'),
-    ("package-lock.json", '{{"node_modules/left-pad": {{"version": "1.3.0", "integrity": "sha512-{b64}"}}}}\n'),
+    (
+        "package-lock.json",
+        '{{"node_modules/left-pad": {{"version": "1.3.0", "integrity": "sha512-{b64}"}}}}\n',
+    ),
     ("yarn.lock", 'left-pad@^1.3.0:\n  version "1.3.0"\n  integrity sha512-{b64}\n'),
     ("go.sum", "golang.org/x/text v0.3.7 h1:{b64_44}\n"),
     ("Cargo.lock", '[[package]]\nname = "serde"\nchecksum = "{sha256}"\n'),
@@ -302,14 +381,18 @@ NEG_TEMPLATES: list[tuple[str, str]] = [
     ("check.py", 'if password == "":\n    raise ValueError("empty")\n'),
     ("img.py", 'LOGO = "data:image/png;base64,{b64_200}"\n'),
     ("colors.css", ".btn {{ color: #{hex6}; background: #{hex6b}; }}\n"),
-    ("app.min.js", "var a=\"{b64_60}\",b=\"{an40}\";" * 40 + "\n"),
+    ("app.min.js", 'var a="{b64_60}",b="{an40}";' * 40 + "\n"),
     ("keys.py", 'PUBLIC_KEY = """{pubkey}"""\n'),
     ("cert.pem", "{cert}"),
     ("authorized_keys", "ssh-ed25519 {b64_68} deploy@host\n"),
     ("gitlab.yml", "variables:\n  TOKEN: $CI_JOB_TOKEN\n"),
-    ("k8s.yaml", "env:\n  - name: API_TOKEN\n    valueFrom:\n      secretKeyRef: {{name: api, key: token}}\n"),
+    (
+        "k8s.yaml",
+        "env:\n  - name: API_TOKEN\n    valueFrom:\n"
+        "      secretKeyRef: {{name: api, key: token}}\n",
+    ),
     ("settings.py", 'SECRET_KEY = env("DJANGO_SECRET_KEY")\n'),
-    ("tf.tf", 'password = var.db_password\n'),
+    ("tf.tf", "password = var.db_password\n"),
     ("app.py", 'token = "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"\n'),
     ("app.py", 'STRIPE = "sk_live_xxxxxxxxxxxxxxxxxxxxxxxx"\n'),
     ("conn.py", 'URL = "postgres://user:password@localhost:5432/db"\n'),
@@ -330,22 +413,37 @@ NEG_TEMPLATES: list[tuple[str, str]] = [
 
 def negatives(rng: random.Random) -> list[tuple[str, str, str]]:
     pub = rsa.generate_private_key(65537, 1024).public_key()
-    pubkey = pub.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
-    cert = "-----BEGIN CERTIFICATE-----\n" + "\n".join(
-        base64.b64encode(rng.randbytes(600)).decode()[i : i + 64] for i in range(0, 800, 64)
-    ) + "\n-----END CERTIFICATE-----\n"
+    pubkey = pub.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    ).decode()
+    cert = (
+        "-----BEGIN CERTIFICATE-----\n"
+        + "\n".join(
+            base64.b64encode(rng.randbytes(600)).decode()[i : i + 64] for i in range(0, 800, 64)
+        )
+        + "\n-----END CERTIFICATE-----\n"
+    )
     out: list[tuple[str, str, str]] = []
     for i in range(6):
         for path, tpl in NEG_TEMPLATES:
             data = rng.randbytes(64)
             text = tpl.format(
-                sha256=hashlib.sha256(data).hexdigest(), sha1=hashlib.sha1(data).hexdigest(),
-                md5=hashlib.md5(data).hexdigest(), uuid=uuid.UUID(int=rng.getrandbits(128)),
-                b64=base64.b64encode(rng.randbytes(48 + 16 * (i % 2))).decode(), b64_44=base64.b64encode(rng.randbytes(32)).decode(),
-                b64_200=base64.b64encode(rng.randbytes(150)).decode(), b64_60=base64.b64encode(rng.randbytes(45)).decode(),
-                b64_68=base64.b64encode(rng.randbytes(51)).decode(), b64_53=rnd(rng, AN + "./", 53),
-                an40=rnd(rng, AN, 40), hex=rnd(rng, HEX, 64), hex6=rnd(rng, HEX, 6), hex6b=rnd(rng, HEX, 6),
-                pubkey=pubkey, cert=cert,
+                sha256=hashlib.sha256(data).hexdigest(),
+                sha1=hashlib.sha1(data).hexdigest(),
+                md5=hashlib.md5(data).hexdigest(),
+                uuid=uuid.UUID(int=rng.getrandbits(128)),
+                b64=base64.b64encode(rng.randbytes(48 + 16 * (i % 2))).decode(),
+                b64_44=base64.b64encode(rng.randbytes(32)).decode(),
+                b64_200=base64.b64encode(rng.randbytes(150)).decode(),
+                b64_60=base64.b64encode(rng.randbytes(45)).decode(),
+                b64_68=base64.b64encode(rng.randbytes(51)).decode(),
+                b64_53=rnd(rng, AN + "./", 53),
+                an40=rnd(rng, AN, 40),
+                hex=rnd(rng, HEX, 64),
+                hex6=rnd(rng, HEX, 6),
+                hex6b=rnd(rng, HEX, 6),
+                pubkey=pubkey,
+                cert=cert,
             )
             out.append(("negative", path, text))
     return out
