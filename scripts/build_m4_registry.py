@@ -11,7 +11,15 @@ Each *.m4 is normalised (line endings to LF), hashed with sha256 (truncated to 1
 64 bits, ample to tell copies apart and keeps the registry small) and recorded as
 (macro file name, serial, digest, origin).
 
-    python scripts/build_m4_registry.py [--download] [--debs DIR ...] [--out FILE]
+    python scripts/build_m4_registry.py [--download] [--debs DIR ...] [--sources DIR ...]
+                                        [--out FILE]
+
+The registry shipped was built with:
+    apt-get download autoconf automake libtool gettext autopoint autoconf-archive gnulib
+        (bookworm into .bench/m4debs, trixie into .bench/m4debs-trixie)
+    apt-get source --download-only libtool automake-1.16 autoconf   (bookworm and trixie,
+        into .bench/m4src)
+    python scripts/build_m4_registry.py --debs .bench/m4debs --debs .bench/m4debs-trixie
 """
 
 from __future__ import annotations
@@ -33,6 +41,7 @@ from integrity.gitflow.m4registry import m4_digest, m4_serial  # noqa: E402
 PACKAGES = ("autoconf", "automake", "libtool", "gettext", "autopoint", "autoconf-archive", "gnulib")
 _DEB = re.compile(r"(?P<name>[^_]+)_(?P<version>[^_]+)_[^_]+\.deb$")
 _ARCHIVE_VERSION = re.compile(r"gettext-(\d[\w.]*)")
+_ORIG = re.compile(r"(?P<name>[^_]+)_(?P<version>[^_]+)\.orig\.tar\.")
 
 
 def download(into: Path) -> None:
@@ -102,6 +111,23 @@ def collect_gettext_archive(archive: Path, label: str, into: Collector) -> None:
             into.add(Path(member.name).name, handle.read(), into.origin(version))
 
 
+def collect_orig_tarball(tarball: Path, into: Collector) -> None:
+    """The *.m4 members of an upstream tarball from `apt-get source` (read in memory).
+
+    Debian patches some binary packages' macros (libtool.m4, ltversion.m4), so the pristine
+    upstream copies come from the .orig tarballs of the source packages.
+    """
+    found = _ORIG.search(tarball.name)
+    label = f"{found.group('name')} {found.group('version')} upstream" if found else tarball.name
+    origin = into.origin(label)
+    with tarfile.open(tarball) as tar:
+        for member in tar:
+            if member.isfile() and member.name.endswith(".m4"):
+                handle = tar.extractfile(member)
+                if handle is not None:
+                    into.add(Path(member.name).name, handle.read(), origin)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -113,6 +139,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=ROOT / ".bench" / "m4extract")
     parser.add_argument(
         "--out", type=Path, default=ROOT / "signatures" / "registry" / "m4-macros.json"
+    )
+    parser.add_argument(
+        "--sources",
+        type=Path,
+        action="append",
+        help="folder of *.orig.tar.* from `apt-get source --download-only` (repeatable; "
+        "default .bench/m4src when present)",
     )
     parser.add_argument("--download", action="store_true", help="apt-get download first")
     args = parser.parse_args(argv)
@@ -128,6 +161,12 @@ def main(argv: list[str] | None = None) -> int:
         label = f"{found.group('name')} {found.group('version')}" if found else deb.stem
         label = label.replace("%3a", ":")
         collect_tree(unpack(deb, args.work), label, collector)
+    default_sources = ROOT / ".bench" / "m4src"
+    sources = args.sources or ([default_sources] if default_sources.is_dir() else [])
+    for folder in sources:
+        for tarball in sorted(folder.glob("*.orig.tar.*")):
+            if not tarball.name.endswith(".asc"):
+                collect_orig_tarball(tarball, collector)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(collector.document(), sort_keys=True, separators=(",", ":"))
     args.out.write_text(text + "\n", encoding="utf-8")
