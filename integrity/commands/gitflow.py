@@ -9,6 +9,7 @@ import click
 
 from integrity.commands.common import (
     CommonOptions,
+    apply_review,
     common_from,
     finish,
     guarded,
@@ -60,6 +61,7 @@ def diff_command(base: str, head: str, repo: Path, rules_dir: Path | None, **kwa
     plan = plan_premerge(repo, base, head, _explicit_policy(opts))
     ctx = run_context(opts, plan.governance.policy, rules_dir)
     result = run_premerge(plan, ctx)
+    result = apply_review(result, opts)
     render(result, opts)
     finish(result)
 
@@ -80,6 +82,7 @@ def history_command(
     ctx = run_context(opts, explicit or Policy(), rules_dir)
     with progress(opts.quiet, "commits") as tick:
         result = run_history(repo, since, until, ctx, explicit, on_commit=tick)
+    result = apply_review(result, opts)
     render(result, opts)
     finish(result)
 
@@ -119,6 +122,7 @@ def release_command(
     source = ArchiveSource(archive, limits_for(governance.policy))
     ctx = run_context(opts, governance.policy, rules_dir)
     result = run_release(source, tag, ref, repo, ctx, governance, load_m4_registry(m4_registry))
+    result = apply_review(result, opts)
     render(result, opts)
     finish(result)
 

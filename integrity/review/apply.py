@@ -50,6 +50,11 @@ WAIVER_RULES: tuple[tuple[str, str, str, str], ...] = (
 
 _WAIVER_RULE_IDS = frozenset(rule[0] for rule in WAIVER_RULES)
 
+WHOLE_TREE_COMMANDS = frozenset({"scan"})
+"""Commands whose result covers every file, so a waiver matching nothing there is stale. Other
+commands (verify, diff, history, release) see only what changed: for them only waivers that
+match one of their findings are judged (expired), never called stale."""
+
 
 def is_waiver_finding(finding: Finding) -> bool:
     """True for the findings apply_waivers adds about the waivers file itself."""
@@ -129,14 +134,19 @@ def _about(waiver: Waiver, origin: str, rule: str, severity: Severity, message: 
     )
 
 
-def _audit(waivers: WaiverSet, command: str, today: date, outcome: _Outcome) -> list[Finding]:
+def _audit(
+    waivers: WaiverSet, result: ScanResult, today: date, outcome: _Outcome
+) -> list[Finding]:
     origin = waivers.origin
+    whole = result.command in WHOLE_TREE_COMMANDS
     found: list[Finding] = []
     for waiver in waivers.waivers:
-        if not waiver.applies_to(command):
+        if not waiver.applies_to(result.command):
             continue
         where = f"waiver #{waiver.index + 1} ({waiver.label()})"
         if waiver.expired(today):
+            if not whole and not any(matches(waiver, f) for f in outcome.findings):
+                continue
             found.append(
                 _about(
                     waiver,
@@ -146,7 +156,7 @@ def _audit(waivers: WaiverSet, command: str, today: date, outcome: _Outcome) -> 
                     f"{where} expired on {waiver.expires}; the finding it accepted is open again",
                 )
             )
-        elif waiver.index not in outcome.used:
+        elif whole and waiver.index not in outcome.used:
             found.append(
                 _about(
                     waiver,
@@ -189,7 +199,7 @@ def apply_waivers(result: ScanResult, waivers: WaiverSet, today: date) -> ScanRe
         w for w in waivers.waivers if w.applies_to(result.command) and not w.expired(today)
     )
     outcome = _mark(kept, live, waivers.origin)
-    extra = _audit(waivers, result.command, today, outcome)
+    extra = _audit(waivers, result, today, outcome)
     findings = outcome.findings + assign_fingerprints(tuple(extra))
     rules = result.rules
     if extra:

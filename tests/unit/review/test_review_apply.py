@@ -116,3 +116,16 @@ def test_idempotent(finding: Maker, result: Maker) -> None:
     waivers = _set(_waiver(scanned.findings[0].fingerprint), _waiver("cd" * 16))
     once = apply_waivers(scanned, waivers, TODAY)
     assert apply_waivers(once, waivers, TODAY) == once
+
+
+def test_partial_views_never_call_a_waiver_stale(finding: Maker, result: Maker) -> None:
+    scanned = result(finding(), command="verify")
+    fp = scanned.findings[0].fingerprint
+    waivers = _set(
+        _waiver("ab" * 16),
+        _waiver("cd" * 16, expires=date(2026, 1, 2)),
+        _waiver(fp, expires=date(2026, 1, 2)),
+    )
+    out = apply_waivers(scanned, waivers, TODAY)
+    extra = [(f.rule_id, f.start_line) for f in out.findings if f.path == ORIGIN]
+    assert extra == [(RULE_EXPIRED, 17)]  # only the expired waiver of a finding it can see
