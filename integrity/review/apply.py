@@ -92,7 +92,21 @@ class _Outcome:
     short: tuple[tuple[Waiver, Finding], ...]
 
 
+def _first_match(
+    finding: Finding, by_fp: dict[str, list[Waiver]], patterns: tuple[Waiver, ...]
+) -> Waiver | None:
+    """The earliest waiver (file order) matching `finding`; fingerprints are looked up."""
+    candidates = [*by_fp.get(finding.fingerprint, ()), *patterns]
+    hits = [w for w in candidates if matches(w, finding)]
+    return min(hits, key=lambda w: w.index) if hits else None
+
+
 def _mark(findings: tuple[Finding, ...], live: tuple[Waiver, ...], origin: str) -> _Outcome:
+    by_fp: dict[str, list[Waiver]] = {}
+    for waiver in live:
+        if waiver.fingerprint is not None:
+            by_fp.setdefault(waiver.fingerprint, []).append(waiver)
+    patterns = tuple(w for w in live if w.fingerprint is None)
     used: set[int] = set()
     short: list[tuple[Waiver, Finding]] = []
     out: list[Finding] = []
@@ -100,7 +114,7 @@ def _mark(findings: tuple[Finding, ...], live: tuple[Waiver, ...], origin: str) 
         if finding.status != "open" or is_waiver_finding(finding):
             out.append(finding)
             continue
-        waiver = next((w for w in live if matches(w, finding)), None)
+        waiver = _first_match(finding, by_fp, patterns)
         if waiver is None:
             out.append(finding)
             continue
@@ -134,9 +148,7 @@ def _about(waiver: Waiver, origin: str, rule: str, severity: Severity, message: 
     )
 
 
-def _audit(
-    waivers: WaiverSet, result: ScanResult, today: date, outcome: _Outcome
-) -> list[Finding]:
+def _audit(waivers: WaiverSet, result: ScanResult, today: date, outcome: _Outcome) -> list[Finding]:
     origin = waivers.origin
     whole = result.command in WHOLE_TREE_COMMANDS
     found: list[Finding] = []

@@ -46,10 +46,8 @@ FORMAT_VERSION = 1
 MIN_CRITICAL_REASON = 40
 """A waiver accepting a critical finding needs a reason at least this long."""
 
-COMMANDS = frozenset(
-    {"all", "scan", "verify", "diff", "history", "release", "baseline", "fleet", "signoff"}
-)
-"""Values allowed in a waiver's scope."""
+COMMANDS = frozenset({"all", "scan", "verify", "diff", "history", "release", "fleet"})
+"""Values allowed in a waiver's scope (`signoff` judges a scan or verify result)."""
 
 MAX_WAIVERS_BYTES = 16 * 1024 * 1024
 _FINGERPRINT = re.compile(r"[0-9a-f]{16,64}")
