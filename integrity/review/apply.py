@@ -103,9 +103,9 @@ def _first_match(
 
 def _mark(findings: tuple[Finding, ...], live: tuple[Waiver, ...], origin: str) -> _Outcome:
     by_fp: dict[str, list[Waiver]] = {}
-    for waiver in live:
-        if waiver.fingerprint is not None:
-            by_fp.setdefault(waiver.fingerprint, []).append(waiver)
+    for entry in live:
+        if entry.fingerprint is not None:
+            by_fp.setdefault(entry.fingerprint, []).append(entry)
     patterns = tuple(w for w in live if w.fingerprint is None)
     used: set[int] = set()
     short: list[tuple[Waiver, Finding]] = []
