@@ -48,8 +48,8 @@ class LiteralChangeDetector:
         """Removed matches, or changed constants."""
         if view.before is None or view.after is None:
             return
-        before = view.before.decode("utf-8", "surrogateescape")
-        after = view.text()
+        before = view.before.decode("utf-8", "replace")  # re2 needs valid UTF-8
+        after = view.after.decode("utf-8", "replace")
         if not keyword_hit(before.lower(), self.rule.keywords):
             return
         mapping = _line_map(before, after)

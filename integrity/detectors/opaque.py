@@ -28,7 +28,7 @@ MEDIA_SUFFIXES: frozenset[str] = frozenset(
         ".png", ".jpg", ".jpeg", ".gif", ".ico", ".icns", ".bmp", ".webp", ".tif", ".tiff",
         ".svgz", ".psd", ".xcf", ".woff", ".woff2", ".ttf", ".otf", ".eot", ".pdf", ".mp3",
         ".mp4", ".m4a", ".wav", ".ogg", ".oga", ".flac", ".avi", ".mov", ".webm", ".mkv",
-        ".ps", ".eps", ".dvi", ".cur", ".ani",
+        ".ps", ".eps", ".dvi", ".cur", ".ani", ".mo", ".gmo",
     }
 )  # fmt: skip
 _EXECUTABLE_MAGIC: tuple[tuple[bytes, str], ...] = (

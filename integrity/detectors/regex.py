@@ -48,7 +48,7 @@ class RegexDetector:
 
     def detect(self, view: FileView) -> Iterator[Finding]:
         """One finding per match."""
-        text = view.text()
+        text = (view.after or b"").decode("utf-8", "replace")  # re2 needs valid UTF-8
         if not keyword_hit(text.lower(), self.rule.keywords):
             return
         index = LineIndex(text)

@@ -181,4 +181,4 @@ class Predicates:
 
 
 def _text(node: tree_sitter.Node) -> str:
-    return (node.text or b"").decode("utf-8", "surrogateescape")
+    return (node.text or b"").decode("utf-8", "replace")  # re2 needs valid UTF-8
