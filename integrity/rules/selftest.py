@@ -164,8 +164,8 @@ def results_ok(results: Sequence[ExampleResult]) -> bool:
     return all(result.ok for result in results)
 
 
-def format_results(results: Sequence[ExampleResult]) -> str:
-    """A text report: one line per failing example, then a summary line."""
+def format_results(results: Sequence[ExampleResult]) -> tuple[str, bool]:
+    """A text report (one line per failing example, then a summary line) and whether all passed."""
     lines = [f"FAIL {r.test_id}: {r.detail}" for r in results if not r.ok]
     todo = sum(1 for r in results if r.expect.startswith("todo-") and r.ok)
     rules = len({r.rule_id for r in results})
@@ -174,7 +174,7 @@ def format_results(results: Sequence[ExampleResult]) -> str:
         f"{len(results)} examples in {rules} rules: {len(results) - failed - todo} passed, "
         f"{todo} known (todo), {failed} failed"
     )
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n", failed == 0
 
 
 def format_rule_list(ruleset: RuleSet) -> str:
