@@ -107,6 +107,14 @@ def timed(command: list[str], runs: int) -> float:
     return statistics.median(times)
 
 
+def peak_rss(command: list[str]) -> int:
+    """Peak resident set of a command in MB (GNU time)."""
+    done = subprocess.run(
+        ["/usr/bin/time", "-f", "%M", *command], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    return int(done.stderr.decode().strip().splitlines()[-1]) // 1024
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workdir", type=Path, default=Path(".bench/gitflow"))
@@ -130,7 +138,11 @@ def main() -> int:
         f"diff: {args.files} files, 5 changed: {diff_s:.2f} s wall (target < 2 s); "
         f"interpreter+CLI start-up alone {version:.2f} s; git diff --stat {git_diff:.3f} s"
     )
-    hist_s = timed([*cli, "history", "--repo", str(long), "--format", "json", "--quiet"], 1)
+    history = [*cli, "history", "--repo", str(long), "--format", "json", "--quiet"]
+    short_rss = peak_rss([*history, "--since", "main~250"])
+    long_rss = peak_rss(history)
+    print(f"history peak RSS: 250 commits {short_rss} MB, {args.commits} commits {long_rss} MB")
+    hist_s = timed(history, 1)
     git_log = timed(["git", "-C", str(long), "log", "-p", "--no-ext-diff", "--no-textconv"], 1)
     rate = args.commits / hist_s
     print(
