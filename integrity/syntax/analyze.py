@@ -136,16 +136,15 @@ def _with_tree(
     cuts = _cuts(scan.definitions)
     pieces = normalise(data, scan.events, cuts, spec.newline_sensitive)
     symbols = _symbols(scan.definitions, pieces, cuts, path_tags)
-    crypto = frozenset(
-        i for i, s in enumerate(symbols) if Tag.CRYPTO.value in classify_name(s.name)
-    )
+    crypto = frozenset(i for i, s in enumerate(symbols) if Tag.CRYPTO.value in s.sensitive)
     file_crypto = Tag.CRYPTO.value in path_tags
     if degraded:
         ranges = regex_ranges(lang, data)
         candidates = token_candidates(ranges, data)
         token_digest = digest(normalise(data, ranges.events, [], spec.newline_sensitive))
     else:
-        candidates = tree_candidates(scan, data, lang in _C_OCTAL)
+        lengths = registry.text_lengths() if registry is not None else frozenset()
+        candidates = tree_candidates(scan, data, lang in _C_OCTAL, lengths)
         token_digest = digest(pieces)
     constants = pin(candidates, data, scan.definitions, crypto, file_crypto, registry)
     parser = "tokens" if degraded else "tree-sitter"

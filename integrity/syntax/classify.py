@@ -32,7 +32,7 @@ _WORDS: dict[Tag, frozenset[str]] = {
         """
     auth authn authz login logon passwd password passwords passphrase credential credentials
     creds otp totp hotp mfa sso oauth oauth2 saml jwt pam kerberos krb5 permission
-    permissions acl acls rbac sudoers shadow htpasswd authorized authorize authorization
+    permissions acl acls rbac sudoers htpasswd authorized authorize authorization
     authenticate authenticated authentication authenticator
     """
     ),
@@ -152,18 +152,33 @@ def word_parts(name: str) -> tuple[str, ...]:
     return tuple(parts)
 
 
+def _prefix_regex(entries: tuple[tuple[str, tuple[str, ...]], ...]) -> re.Pattern[str]:
+    alternatives = []
+    for prefix, exclusions in entries:
+        guard = "".join(f"(?!{re.escape(e)})" for e in exclusions)
+        alternatives.append(guard + re.escape(prefix))
+    return re.compile("(?:" + "|".join(alternatives) + ")")
+
+
+_PREFIX_RE = {tag: _prefix_regex(entries) for tag, entries in _PREFIXES.items()}
+_SUBSTRING_RE = {
+    tag: re.compile("|".join(re.escape(s) for s in stems)) for tag, stems in _SUBSTRINGS.items()
+}
+_WORD_TAGS: dict[str, frozenset[Tag]] = {
+    word: frozenset(tag for tag, words in _WORDS.items() if word in words)
+    for words in _WORDS.values()
+    for word in words
+}
+
+
 def _part_tags(part: str) -> set[Tag]:
-    tags: set[Tag] = set()
-    for tag, words in _WORDS.items():
-        if part in words:
+    tags = set(_WORD_TAGS.get(part, ()))
+    for tag, prefix in _PREFIX_RE.items():
+        if prefix.match(part):
             tags.add(tag)
-    for tag, prefixes in _PREFIXES.items():
-        for prefix, exclusions in prefixes:
-            if part.startswith(prefix) and not part.startswith(exclusions):
-                tags.add(tag)
     if len(part) >= _GLUED_MIN:
-        for tag, stems in _SUBSTRINGS.items():
-            if any(stem in part for stem in stems):
+        for tag, stems in _SUBSTRING_RE.items():
+            if stems.search(part):
                 tags.add(tag)
     return tags
 

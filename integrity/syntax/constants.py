@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from types import MappingProxyType
 
 from integrity.errors import SignatureError
 from integrity.model import Constant
@@ -56,29 +58,75 @@ class RegistryEntry:
 
 @dataclass(frozen=True, slots=True)
 class ConstantRegistry:
-    """Well-known constants loaded from one TOML file."""
+    """Well-known constants loaded from one TOML file (indexes are derived, read-only)."""
 
     entries: tuple[RegistryEntry, ...]
     source: str
+    _by_name: Mapping[str, RegistryEntry] = field(init=False, repr=False, compare=False)
+    _by_blob_length: Mapping[int, tuple[RegistryEntry, ...]] = field(
+        init=False, repr=False, compare=False
+    )
+    _by_text_length: Mapping[int, tuple[RegistryEntry, ...]] = field(
+        init=False, repr=False, compare=False
+    )
+    _by_element: Mapping[int, tuple[RegistryEntry, ...]] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        names: dict[str, RegistryEntry] = {}
+        blobs: dict[int, list[RegistryEntry]] = {}
+        texts: dict[int, list[RegistryEntry]] = {}
+        elements: dict[int, list[RegistryEntry]] = {}
+        for entry in self.entries:
+            for alias in entry.names:
+                names.setdefault(alias, entry)
+            if entry.blob:
+                blobs.setdefault(len(entry.blob), []).append(entry)
+            if entry.text is not None:
+                texts.setdefault(len(entry.text), []).append(entry)
+            for value in set(entry.ints):
+                elements.setdefault(value, []).append(entry)
+        for name, index in (
+            ("_by_name", names),
+            ("_by_blob_length", _frozen(blobs)),
+            ("_by_text_length", _frozen(texts)),
+            ("_by_element", _frozen(elements)),
+        ):
+            object.__setattr__(self, name, MappingProxyType(index))
 
     def by_id(self, entry_id: str) -> RegistryEntry | None:
         """The entry with this id."""
         return next((e for e in self.entries if e.id == entry_id), None)
 
+    def text_lengths(self) -> frozenset[int]:
+        """Lengths of the string constants (a cheap prefilter for string literals)."""
+        return frozenset(self._by_text_length)
+
     def claim(self, value: str, name: str | None = None) -> RegistryEntry | None:
         """The entry a constant claims to follow, by name or by (most of) its value."""
-        alias = normalise_name(name) if name else ""
-        if alias:
-            for entry in self.entries:
-                if alias in entry.names:
-                    return entry
-        shape = Shape.of(value)
+        if name:
+            entry = self._by_name.get(normalise_name(name))
+            if entry is not None:
+                return entry
+        shape = Shape.of(value, frozenset(self._by_blob_length))
+        candidates: dict[str, RegistryEntry] = {}
+        for blob in shape.blobs:
+            candidates.update((e.id, e) for e in self._by_blob_length.get(len(blob), ()))
+        for element in shape.ints[:16]:
+            candidates.update((e.id, e) for e in self._by_element.get(element, ()))
+        if shape.text and not shape.ints:
+            candidates.update((e.id, e) for e in self._by_text_length.get(len(shape.text), ()))
         best: tuple[float, RegistryEntry] | None = None
-        for entry in self.entries:
+        for entry in candidates.values():
             score = shape.similarity(entry)
             if score >= _threshold(entry, shape) and (best is None or score > best[0]):
                 best = (score, entry)
         return best[1] if best else None
+
+
+def _frozen(index: dict[int, list[RegistryEntry]]) -> dict[int, tuple[RegistryEntry, ...]]:
+    return {key: tuple(value) for key, value in index.items()}
 
 
 def _threshold(entry: RegistryEntry, shape: Shape) -> float:
@@ -116,14 +164,15 @@ class Shape:
     text: str
 
     @staticmethod
-    def of(value: str) -> Shape:
-        """Parse a normalised constant value."""
+    def of(value: str, blob_lengths: frozenset[int] | None = None) -> Shape:
+        """Parse a normalised constant value (limb renderings only near `blob_lengths`)."""
         if "," in value:
-            parsed = [parse_int(part) for part in value.split(",")]
+            parts = value.split(",")
+            parsed = [parse_int(part) for part in parts]
             ints = tuple(v for v in parsed if v is not None)
             if len(ints) != len(parsed):
                 return Shape((), (), value)
-            return Shape(ints, _limb_blobs(ints, value.split(",")), value)
+            return Shape(ints, _limb_blobs(ints, parts, blob_lengths), value)
         number = parse_int(value)
         if number is not None:
             return Shape((), (format(number, "x"),), value)
@@ -153,7 +202,9 @@ class Shape:
         return entry.blob in self.blobs
 
 
-def _limb_blobs(ints: tuple[int, ...], raw: list[str]) -> tuple[str, ...]:
+def _limb_blobs(
+    ints: tuple[int, ...], raw: list[str], blob_lengths: frozenset[int] | None
+) -> tuple[str, ...]:
     """Big-endian and little-endian-limb hex renderings of an integer table."""
     widest = max((len(r) - 2 for r in raw if r.startswith("0x")), default=0)
     bits = max(max(ints).bit_length() if ints else 0, widest * 4)
@@ -161,6 +212,10 @@ def _limb_blobs(ints: tuple[int, ...], raw: list[str]) -> tuple[str, ...]:
     if not width:
         return ()
     digits = width // 4
+    if blob_lengths is not None:
+        longest = len(ints) * digits
+        if not any(longest - digits <= n <= longest for n in blob_lengths):
+            return ()
     limbs = [format(v, f"0{digits}x") for v in ints]
     return ("".join(limbs).lstrip("0"), "".join(reversed(limbs)).lstrip("0"))
 

@@ -15,23 +15,25 @@ import tree_sitter
 
 from integrity.model import Constant
 from integrity.syntax.classify import classify_name
-from integrity.syntax.constants import ConstantRegistry, EntryKind
+from integrity.syntax.constants import ConstantRegistry
 from integrity.syntax.literals import (
     Literal,
     LiteralKind,
     always_pinned,
     is_upper_constant,
     looks_secret,
+    normal_number,
     number_literal,
     pinned_in_context,
     redact,
     string_literal,
+    string_may_pin,
     table_literal,
 )
 from integrity.syntax.symbols import Definition, TreeScan, node_text
 from integrity.syntax.tokens import Span, TokenRanges
 
-_SMALL_RAW = 7  # number literals shorter than this are only looked at in crypto context
+_SMALL_RAW = 7  # shorter number literals only matter as the whole value of a named constant
 
 
 def _words(text: str) -> frozenset[str]:
@@ -68,10 +70,7 @@ _KEYWORDS = _words(
     return case if while for in yield await else do goto define
     """
 )
-_ASSIGNED = re.compile(
-    rb"([A-Za-z_][\w]*)[ \t]*(?:\[[^\]\n]{0,40}\][ \t]*)*(?:=>|:=|=|:|[ \t])[ \t\n]*"
-    rb"(?:\([\w \t*]{0,40}\)[ \t]*)?[\[{(]?[ \t\n]*\Z"
-)
+_TRAILING_NAME = re.compile(rb"(?<![A-Za-z0-9_])[A-Za-z_][A-Za-z0-9_]*\Z")
 _GAP = re.compile(rb"(?:[\s,{}\[\]()]|\w+\s*\(|/\*.*?\*/|//[^\n]*\n|#[^\n]*\n)*", re.DOTALL)
 
 
@@ -81,6 +80,7 @@ class Candidate:
 
     start: int
     end: int
+    raw: bytes  # the literal (empty for tables)
     raw_size: int  # bytes of the literal (tables: of all elements)
     direct: bool  # the literal is the whole value of an assignment or declaration
     make: Callable[[], Literal | None]
@@ -142,29 +142,53 @@ def tree_name(data: bytes, node: tree_sitter.Node) -> str | None:
 
 def token_name(data: bytes, start: int) -> str | None:
     """The name before `=`, `:`, `=>` (or a #define) preceding a literal, from the raw text."""
-    match = _ASSIGNED.search(data, max(0, start - 160), start)
+    window = data[max(0, start - 160) : start].rstrip().rstrip(b"[{(").rstrip()
+    if window.endswith(b")"):  # a cast: (uint8_t)
+        opener = window.rfind(b"(", max(0, len(window) - 42))
+        if opener >= 0:
+            window = window[:opener].rstrip()
+    if window.endswith((b"=>", b":=")):
+        window = window[:-2]
+    elif window.endswith((b"==", b"!=", b"<=", b">=")):
+        return None
+    elif window.endswith((b"=", b":")):
+        window = window[:-1]
+    window = window.rstrip()
+    while window.endswith(b"]"):
+        opener = window.rfind(b"[")
+        if opener < 0:
+            return None
+        window = window[:opener].rstrip()
+    match = _TRAILING_NAME.search(window, max(0, len(window) - 100))
     if match is None:
         return None
-    name = match.group(1).decode("ascii", "replace")
+    name = match.group().decode("ascii")
     return None if name in _KEYWORDS else name
 
 
 def _at_node(
-    data: bytes, node: tree_sitter.Node, size: int, make: Callable[[], Literal | None]
+    data: bytes,
+    node: tree_sitter.Node,
+    raw: bytes,
+    size: int,
+    make: Callable[[], Literal | None],
 ) -> Candidate:
+    direct = _direct(node)
     return Candidate(
-        node.start_byte, node.end_byte, size, _direct(node), make, lambda: tree_name(data, node)
+        node.start_byte, node.end_byte, raw, size, direct, make, lambda: tree_name(data, node)
     )
 
 
 def _at_offset(
-    data: bytes, start: int, end: int, size: int, make: Callable[[], Literal | None]
+    data: bytes, start: int, end: int, raw: bytes, size: int, make: Callable[[], Literal | None]
 ) -> Candidate:
     direct = data[max(0, start - 8) : start].rstrip()[-1:] in (b"=", b":", b">")
-    return Candidate(start, end, size, direct, make, lambda: token_name(data, start))
+    return Candidate(start, end, raw, size, direct, make, lambda: token_name(data, start))
 
 
-def tree_candidates(scan: TreeScan, data: bytes, c_octal: bool) -> list[Candidate]:
+def tree_candidates(
+    scan: TreeScan, data: bytes, c_octal: bool, text_lengths: frozenset[int]
+) -> list[Candidate]:
     """Candidates from one query pass: outermost tables, loose numbers, strings, #defines."""
     out: list[Candidate] = []
     starts = [n.start_byte for n in scan.numbers]
@@ -180,14 +204,17 @@ def tree_candidates(scan: TreeScan, data: bytes, c_octal: bool) -> list[Candidat
             consumed.update(range(lo, hi))
             raws = [data[n.start_byte : n.end_byte] for n in scan.numbers[lo:hi]]
             size = sum(len(r) for r in raws)
-            out.append(_at_node(data, table, size, _table_maker(raws, c_octal)))
+            out.append(_at_node(data, table, b"", size, _table_maker(raws, c_octal)))
     for index, node in enumerate(scan.numbers):
-        if index not in consumed:
-            raw = data[node.start_byte : node.end_byte]
-            out.append(_at_node(data, node, len(raw), _number_maker(raw, c_octal)))
+        if index in consumed:
+            continue
+        raw = data[node.start_byte : node.end_byte]
+        if len(raw) >= _SMALL_RAW or _direct(node):
+            out.append(_at_node(data, node, raw, len(raw), _number_maker(raw, c_octal)))
     for node in scan.strings:
         raw = data[node.start_byte : node.end_byte]
-        out.append(_at_node(data, node, len(raw), _string_maker(raw)))
+        if string_may_pin(raw, text_lengths):
+            out.append(_at_node(data, node, raw, len(raw), _string_maker(raw)))
     for node in scan.defines:
         name_node = node.child_by_field_name("name")
         value = node.child_by_field_name("value")
@@ -196,7 +223,9 @@ def tree_candidates(scan: TreeScan, data: bytes, c_octal: bool) -> list[Candidat
         raw = data[value.start_byte : value.end_byte].strip()
         name = node_text(data, name_node, 100)
         maker = _string_maker(raw) if raw[:1] in (b'"', b"'") else _number_maker(raw, c_octal)
-        out.append(Candidate(value.start_byte, value.end_byte, len(raw), True, maker, _fixed(name)))
+        out.append(
+            Candidate(value.start_byte, value.end_byte, raw, len(raw), True, maker, _fixed(name))
+        )
     out.sort(key=lambda c: c.start)
     return out
 
@@ -223,15 +252,15 @@ def token_candidates(ranges: TokenRanges, data: bytes) -> list[Candidate]:
         if j - i >= 2:
             raws = [data[s:e] for s, e in numbers[i:j]]
             size = sum(len(r) for r in raws)
-            out.append(_at_offset(data, start, end, size, _table_maker(raws, True)))
+            out.append(_at_offset(data, start, end, b"", size, _table_maker(raws, True)))
         else:
             raw = data[start:end]
-            out.append(_at_offset(data, start, end, len(raw), _number_maker(raw, True)))
+            out.append(_at_offset(data, start, end, raw, len(raw), _number_maker(raw, True)))
         i = j
     for start, end, span in ranges.events:
         if span is Span.KEEP:
             raw = data[start:end]
-            out.append(_at_offset(data, start, end, len(raw), _string_maker(raw)))
+            out.append(_at_offset(data, start, end, raw, len(raw), _string_maker(raw)))
     out.sort(key=lambda c: c.start)
     return out
 
@@ -250,8 +279,8 @@ def _string_maker(raw: bytes) -> Callable[[], Literal | None]:
 
 def _table_maker(raws: list[bytes], c_octal: bool) -> Callable[[], Literal | None]:
     def make() -> Literal | None:
-        elements = [number_literal(_decode(r), c_octal) for r in raws]
-        kept = [e for e in elements if e is not None]
+        values = [normal_number(_decode(r), c_octal) for r in raws]
+        kept = [v for v in values if v is not None]
         return table_literal(kept) if len(kept) >= 2 else None
 
     return make
@@ -284,18 +313,18 @@ def pin(
     """Apply the pinning policy; `crypto_definitions` holds indexes of crypto definitions."""
     enclosing = _Enclosing(definitions)
     index_of = {id(d): i for i, d in enumerate(definitions)}
-    text_sizes = (
-        {len(e.text or "") for e in registry.entries if e.kind is EntryKind.STRING}
-        if registry is not None
-        else set()
-    )
+    text_sizes = registry.text_lengths() if registry is not None else frozenset()
     counters: dict[str, int] = {}
     newlines: list[int] = []
     out: list[Constant] = []
     for cand in candidates:
         symbol = enclosing.at(cand.start)
         context = file_crypto or (symbol is not None and index_of[id(symbol)] in crypto_definitions)
-        if not context and cand.raw_size < _SMALL_RAW and not (cand.direct and cand.raw_size > 1):
+        raw = cand.raw
+        if raw and not raw[:1].isdigit():  # a string (or a #define body)
+            if not string_may_pin(raw, text_sizes):
+                continue
+        elif raw and cand.raw_size < _SMALL_RAW and not (cand.direct and (context or len(raw) > 1)):
             continue
         literal = cand.make()
         if literal is None:

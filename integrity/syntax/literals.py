@@ -55,11 +55,16 @@ class Literal:
 
 def parse_number(text: str, c_octal: bool = False) -> int | None:
     """The value of an integer literal in any supported language, else None (floats too)."""
-    cleaned = _SEPARATORS.sub("", text.strip().lower()).removeprefix("+")
-    match = _INT_BODY.fullmatch(cleaned)
-    if match is None:
-        return None
-    body = match.group(1)
+    cleaned = text.strip().lower()
+    if "_" in cleaned or "'" in cleaned:
+        cleaned = _SEPARATORS.sub("", cleaned)
+    if cleaned.isdigit():
+        body = cleaned
+    else:
+        match = _INT_BODY.fullmatch(cleaned.removeprefix("+"))
+        if match is None:
+            return None
+        body = match.group(1)
     if body.startswith(("0x", "0b", "0o")):
         return int(body[2:], {"x": 16, "b": 2, "o": 8}[body[1]])
     if c_octal and len(body) > 1 and body.startswith("0") and set(body) <= set("01234567"):
@@ -67,18 +72,35 @@ def parse_number(text: str, c_octal: bool = False) -> int | None:
     return int(body)
 
 
-def number_literal(text: str, c_octal: bool = False) -> Literal | None:
-    """Normalised integer literal: hex-written ones as lower-case 0x.., others in decimal."""
-    value = parse_number(text, c_octal)
+def normal_number(text: str, c_octal: bool = False) -> str | None:
+    """Constant.value form of an integer literal: hex-written as lower-case 0x.., else decimal."""
+    cleaned = text.strip().lower()
+    if cleaned.startswith("0x"):
+        try:
+            return hex(int(cleaned[2:], 16))
+        except ValueError:
+            pass
+    elif cleaned.isdigit() and not (c_octal and cleaned[0] == "0" and len(cleaned) > 1):
+        return str(int(cleaned))
+    value = parse_number(cleaned, c_octal)
     if value is None:
         return None
-    hexed = text.strip().lower().startswith(("0x", "0b", "0o"))
-    return Literal(LiteralKind.INTEGER, hex(value) if hexed else str(value), value.bit_length())
+    return hex(value) if cleaned.startswith(("0x", "0b", "0o")) else str(value)
+
+
+def number_literal(text: str, c_octal: bool = False) -> Literal | None:
+    """Normalised integer literal: hex-written ones as lower-case 0x.., others in decimal."""
+    value = normal_number(text, c_octal)
+    if value is None:
+        return None
+    return Literal(LiteralKind.INTEGER, value, int(value, 0).bit_length())
 
 
 def _unquote(text: str) -> str:
     body = text.strip()
-    body = re.sub(r"^(?:[A-Za-z]{0,3})?(['\"`]{1,3})", r"\1", body)
+    first = min((i for i in (body.find('"'), body.find("'"), body.find("`")) if i >= 0), default=0)
+    if 0 < first <= 3 and body[:first].isalpha():  # prefixes: b"", r'', u8"", L"", f""
+        body = body[first:]
     for quote in ('"""', "'''", '"', "'", "`"):
         if len(body) >= 2 * len(quote) and body.startswith(quote) and body.endswith(quote):
             return body[len(quote) : -len(quote)]
@@ -97,9 +119,21 @@ def string_literal(text: str) -> Literal:
     return Literal(LiteralKind.TEXT, body, len(body))
 
 
-def table_literal(elements: list[Literal]) -> Literal:
-    """A table of integer literals."""
-    return Literal(LiteralKind.TABLE, ",".join(e.value for e in elements), len(elements))
+def table_literal(values: list[str]) -> Literal:
+    """A table of normalised integer values."""
+    return Literal(LiteralKind.TABLE, ",".join(values), len(values))
+
+
+_INTERESTING_STRING = re.compile(rb"[0-9a-fA-F]{16}|\\x[0-9a-fA-F]{2}|[0-9]{39}")
+
+
+def string_may_pin(raw: bytes, text_lengths: frozenset[int]) -> bool:
+    """Cheap prefilter: could this string literal be hex, escaped bytes, a big number or a
+    registry string?"""
+    if _INTERESTING_STRING.search(raw):
+        return True
+    size = len(raw)
+    return (size - 2) in text_lengths or (size - 3) in text_lengths or (size - 4) in text_lengths
 
 
 def _varied(hex_digits: str, minimum: int) -> bool:

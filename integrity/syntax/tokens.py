@@ -87,9 +87,10 @@ def normalise(
     for start, end, span in events:
         if start < pos:
             continue
-        before = ci
-        ci, pos = _emit_cuts(cuts, ci, start, pos, src, code)
-        strings.extend([] for _ in range(ci - before))
+        if ci < len(cuts) and cuts[ci] <= start:
+            before = ci
+            ci, pos = _emit_cuts(cuts, ci, start, pos, src, code)
+            strings.extend([] for _ in range(ci - before))
         code.append(src[pos:start])
         if span is Span.DROP:
             code.append(b" ")

@@ -1,0 +1,119 @@
+"""Structure analysis throughput vs bare tree-sitter parsing, on a large real C tree.
+
+    python benchmarks/bench_structure.py [--source DIR] [--repeat N]
+
+Source: DIR if given; else the openssh Debian source cached under .bench/src (fetched with
+`apt-get source openssh` when missing and deb-src entries are configured); else /usr/include plus
+the Python standard library. Prints MB/s for (a) bare parsing of every file that has a grammar
+and (b) integrity.syntax.analyze.analyze() on the same files, and the ratio b/a.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import sysconfig
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from integrity.syntax.analyze import analyze  # noqa: E402
+from integrity.syntax.constants import load_registry  # noqa: E402
+from integrity.syntax.languages import Grammars, guess_language, has_grammar  # noqa: E402
+
+CACHE = ROOT / ".bench" / "src"
+MAX_FILE = 4 << 20
+
+
+def fetch_openssh() -> Path | None:
+    """The cached openssh source tree, fetching it with apt-get source if needed."""
+    found = sorted(CACHE.glob("openssh-*/"))
+    if found:
+        return found[-1]
+    CACHE.mkdir(parents=True, exist_ok=True)
+    try:
+        subprocess.run(["apt-get", "update", "-qq"], check=False, timeout=300)
+        subprocess.run(
+            ["apt-get", "source", "-qq", "openssh"], cwd=CACHE, check=True, timeout=600
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        print(f"apt-get source openssh failed ({exc}); using the fallback tree", file=sys.stderr)
+        return None
+    found = sorted(CACHE.glob("openssh-*/"))
+    return found[-1] if found else None
+
+
+def collect(roots: list[Path]) -> list[tuple[str, str, bytes]]:
+    """(path, language, bytes) of every regular file with a grammar under the roots."""
+    out: list[tuple[str, str, bytes]] = []
+    for root in roots:
+        for path in sorted(root.rglob("*")):
+            if path.is_symlink() or not path.is_file():
+                continue
+            language = guess_language(str(path))
+            if not has_grammar(language) or path.stat().st_size > MAX_FILE:
+                continue
+            assert language is not None
+            out.append((str(path.relative_to(root)), language, path.read_bytes()))
+    return out
+
+
+def bench_parse(files: list[tuple[str, str, bytes]]) -> float:
+    grammars = Grammars()
+    start = time.perf_counter()
+    for _, language, data in files:
+        grammars.parse(language, data)
+    return time.perf_counter() - start
+
+
+def bench_analyze(files: list[tuple[str, str, bytes]]) -> tuple[float, Counter[str]]:
+    grammars = Grammars()
+    registry = load_registry()
+    stats: Counter[str] = Counter()
+    start = time.perf_counter()
+    for path, language, data in files:
+        result = analyze(path, language, data, grammars, registry=registry)
+        stats[result.parser] += 1
+        stats["degraded"] += result.degraded
+        stats["symbols"] += len(result.symbols)
+        stats["constants"] += len(result.constants)
+        stats["standard-claims"] += sum(c.standard is not None for c in result.constants)
+    return time.perf_counter() - start, stats
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--source", type=Path, help="tree to measure (default: openssh)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs; the median is reported")
+    args = parser.parse_args()
+    if args.source:
+        roots = [args.source]
+    else:
+        openssh = fetch_openssh()
+        stdlib = Path(sysconfig.get_paths()["stdlib"])
+        roots = [openssh] if openssh else [Path("/usr/include"), stdlib]
+    files = collect(roots)
+    total = sum(len(d) for _, _, d in files) / 1e6
+    print(f"source: {', '.join(map(str, roots))}")
+    print(f"files with a grammar: {len(files)}, {total:.2f} MB")
+    parse_times: list[float] = []
+    analyze_times: list[float] = []
+    stats: Counter[str] = Counter()
+    for _ in range(args.repeat):
+        parse_times.append(bench_parse(files))
+        elapsed, stats = bench_analyze(files)
+        analyze_times.append(elapsed)
+    parse_s, analyze_s = statistics.median(parse_times), statistics.median(analyze_times)
+    print(f"(a) bare tree-sitter parse: {parse_s:.2f} s, {total / parse_s:.2f} MB/s")
+    print(f"(b) analyze():              {analyze_s:.2f} s, {total / analyze_s:.2f} MB/s")
+    print(f"ratio (b)/(a) throughput:   {parse_s / analyze_s:.2f}")
+    print("analysis:", ", ".join(f"{k}={v}" for k, v in sorted(stats.items())))
+
+
+if __name__ == "__main__":
+    main()
