@@ -4,10 +4,12 @@ on a window around each, filters drop placeholders, hashes and non-secret names.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import hyperscan
 import tree_sitter
 
 from integrity.model import Confidence, Severity, Symbol
@@ -108,15 +110,19 @@ class SecretEngine:
         parsed = tree if isinstance(tree, tree_sitter.Tree) else None
         newlines = [m.start() for m in re.finditer(b"\n", data)]
         hits: list[SecretHit] = []
-        taken: list[tuple[int, int]] = []
-        for cand in sorted(
-            candidates, key=lambda c: (c.compiled.contextual, -(c.end - c.start), c.start)
-        ):
-            if any(cand.start < e and s < cand.end for s, e in taken):
+        starts: list[int] = []  # taken spans are disjoint: sorted starts and their ends suffice
+        ends_of: list[int] = []
+        order = sorted(candidates, key=lambda c: (c.compiled.contextual, c.start - c.end, c.start))
+        for cand in order:
+            at = bisect.bisect_right(starts, cand.start)
+            if (at and ends_of[at - 1] > cand.start) or (
+                at < len(starts) and starts[at] < cand.end
+            ):
                 continue
             hit = self._judge(cand, data, parsed, symbols, newlines, path_class)
             if hit is not None:
-                taken.append((cand.start, cand.end))
+                starts.insert(at, cand.start)
+                ends_of.insert(at, cand.end)
                 hits.append(hit)
         return tuple(sorted(hits, key=lambda h: (h.start, h.rule.id)))
 
@@ -129,7 +135,9 @@ class SecretEngine:
             count[0] += 1
             return count[0] > _MAX_HITS
 
-        self._database.scan(data, match_event_handler=on_match)
+        # a pathological file stops the scan: keep the first _MAX_HITS candidates, bounded work
+        with contextlib.suppress(hyperscan.ScanTerminated):
+            self._database.scan(data, match_event_handler=on_match)
         return ends
 
     def _confirm(self, compiled: CompiledRule, data: bytes, ends: list[int]) -> list[_Candidate]:

@@ -43,7 +43,7 @@ _NOT_SECRET_NAME = re.compile(
     r"min|max|expiry|expires|expiration|ttl|timeout|lifetime|class|attr|param|key_?id|id_?key|"
     r"column|col|index|idx|enabled|required|policy|location|store|provider|validator|"
     r"callback|handler|option|options|style|icon|mask|char|chars|reset|changed|confirm|"
-    r"request|response|error|errors|endpoint|scope|scopes|audience|issuer|uri|key_?name)$"
+    r"request|response|error|errors|endpoint|scope|scopes|audience|issuer|uri|key_?name|re|rx|regexp)$"
 )
 
 
@@ -58,6 +58,9 @@ _NAME_WORDS = (
     "credential",
 )
 _TEST_NAME_PREFIXES = ("test_", "tests_", "example", "sample", "demo")
+
+
+_REGEX = re.compile(r"\[[^\]]{0,40}-[^\]]{0,40}\]|\{\d+,\d*\}|\(\?[:=!<P]|\\[dwsbDWS]")
 
 
 class PathClass(StrEnum):
@@ -171,10 +174,11 @@ def name_is_not_secret(name: str) -> bool:
 
 
 def _label_like(value: str) -> bool:
-    """`user_password`, `PUBLICKEY`, `passwordInput`: names and labels, not passwords."""
+    """`user_password`, `PUBLICKEY`, `Passwort`: names, labels and translations, not passwords."""
     if any(ch.isdigit() for ch in value):
         return False
-    return bool(_IDENTIFIER.match(value)) or (value.isalpha() and value.isupper())
+    word = value.isalpha() and (value.islower() or value.isupper() or value.istitle())
+    return bool(_IDENTIFIER.match(value)) or word
 
 
 def dominated(value: str) -> bool:
@@ -190,7 +194,12 @@ def is_password_name(name: str) -> bool:
 
 def plausible_value(name: str, value: str, min_entropy: float) -> bool:
     """The value could be a credential for a variable called `name`."""
-    if is_placeholder(value) or is_hash_like(value) or _PATHLIKE.search(value):
+    if (
+        is_placeholder(value)
+        or is_hash_like(value)
+        or _PATHLIKE.search(value)
+        or _REGEX.search(value)
+    ):
         return False
     word = re.sub(r"[^a-z]", "", name.lower())
     lowered = value.lower()
