@@ -9,9 +9,10 @@ import click
 from integrity import __version__
 from integrity.commands.baseline import baseline, keygen
 from integrity.commands.gitflow import GITFLOW_COMMANDS
-from integrity.commands.review import attest, review, signoff
+from integrity.commands.review import review
 from integrity.commands.rules import rules
 from integrity.commands.scanning import scan, verify
+from integrity.commands.signoff import attest, signoff
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

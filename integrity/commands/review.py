@@ -1,4 +1,4 @@
-"""`integrity review`, `integrity signoff` and `integrity attest verify`."""
+"""`integrity review`: interactive or batch triage of a JSON report into the waivers file."""
 
 from __future__ import annotations
 
@@ -7,46 +7,32 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import click
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from integrity import engine
 from integrity.commands.common import (
-    SEVERITIES,
-    CommonOptions,
     guarded,
-    now_iso,
     review_today,
-    waivers_for,
 )
-from integrity.commands.context import policy_for, run_context, source_for, trusted_baseline
-from integrity.errors import ExitCode, InvalidInputError, UsageError
-from integrity.model import Finding, ScanResult, Severity
+from integrity.errors import InvalidInputError, UsageError
+from integrity.model import Finding, ScanResult
 from integrity.report.escape import escape_text
 from integrity.report.jsonload import load_report
-from integrity.review.apply import apply_waivers, is_waiver_finding
-from integrity.review.attest import (
-    SignoffFacts,
-    Subject,
-    check_source,
-    envelope,
-    statement,
-    verify_attestation,
-)
+from integrity.review.apply import apply_waivers, flagged_waivers, is_waiver_finding
 from integrity.review.decisions import Decision, Verdict, load_decisions, merge
-from integrity.review.subject import file_digest, tree_digest
 from integrity.review.triage import triage
 from integrity.review.waivers import (
+    COMMANDS,
     DEFAULT_WAIVERS,
+    Waiver,
     WaiverSet,
     empty_waivers,
     load_waivers,
     signature_path,
 )
 from integrity.review.writer import write_waivers
-from integrity.signing import atomic_write, load_private_key, load_public_key
-from integrity.sources import Source
+from integrity.signing import load_private_key, load_public_key
 
 MAX_REPORT_BYTES = 512 * 1024 * 1024
 _path = click.Path(dir_okay=False, path_type=Path)
@@ -104,12 +90,36 @@ def _batch_decisions(
     candidates: tuple[Finding, ...], accept_all: bool, reason: str | None, file: Path | None
 ) -> tuple[Decision, ...]:
     if accept_all == (file is not None):
-        raise UsageError("--non-interactive needs exactly one of --accept-all or --decisions FILE")
+        raise UsageError(
+            "--non-interactive needs exactly one of --accept-all or --decisions FILE (or --prune)"
+        )
     if file is not None:
         return load_decisions(file)
     if not reason or not reason.strip():
         raise UsageError("--accept-all needs --reason TEXT")
     return tuple(Decision(f.fingerprint, Verdict.ACCEPT, reason) for f in candidates)
+
+
+def _interactive(
+    candidates: tuple[Finding, ...], color: bool | None, reason: str | None
+) -> tuple[Decision, ...]:
+    use_color = sys.stdout.isatty() and "NO_COLOR" not in os.environ if color is None else color
+    try:
+        decisions, _ = triage(candidates, ClickPrompter(), color=use_color, reason=reason)
+    except _Aborted:
+        click.echo("\nintegrity: review aborted; nothing written", err=True)
+        sys.exit(130)
+    return decisions
+
+
+def _save(path: Path, waivers: tuple[Waiver, ...], signer: Ed25519PrivateKey | None) -> None:
+    write_waivers(path, waivers, signer)
+    if signer is None and signature_path(path).exists():
+        click.echo(
+            f"integrity: warning: {signature_path(path)} no longer matches {path}; "
+            "re-sign with --key",
+            err=True,
+        )
 
 
 @click.command()
@@ -123,7 +133,14 @@ def _batch_decisions(
 @click.option("--reason", help="Reason for --accept-all (and default reason when prompting).")
 @click.option("--decisions", "decisions_file", type=_path, help="TOML/JSON decisions to apply.")
 @click.option("--expires", type=click.DateTime(["%Y-%m-%d"]), help="Expiry of new waivers.")
+@click.option(
+    "--scope",
+    multiple=True,
+    type=click.Choice(sorted(COMMANDS)),
+    help="Commands new waivers apply to (repeatable; default all).",
+)
 @click.option("--include-waived", is_flag=True, help="Also revisit findings already waived.")
+@click.option("--prune", is_flag=True, help="Remove waivers the report shows stale or expired.")
 @click.option("--color/--no-color", default=None, help="Highlight snippets (default: on a TTY).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 @guarded
@@ -138,7 +155,9 @@ def review(
     reason: str | None,
     decisions_file: Path | None,
     expires: datetime | None,
+    scope: tuple[str, ...],
     include_waived: bool,
+    prune: bool,
     color: bool | None,
     debug: bool,
 ) -> None:
@@ -160,191 +179,36 @@ def review(
             raise UsageError("--reviewer NAME (or INTEGRITY_REVIEWER) is required")
         reviewer = click.prompt("Reviewer name")
     if batch:
-        decisions = _batch_decisions(candidates, accept_all, reason, decisions_file)
+        quiet_prune = prune and not accept_all and decisions_file is None
+        decisions = (
+            () if quiet_prune else _batch_decisions(candidates, accept_all, reason, decisions_file)
+        )
     else:
-        use_color = sys.stdout.isatty() and "NO_COLOR" not in os.environ if color is None else color
         click.echo(f"{len(candidates)} finding(s) to review in {escape_text(str(report))}")
-        try:
-            decisions, _ = triage(candidates, ClickPrompter(), color=use_color, reason=reason)
-        except _Aborted:
-            click.echo("\nintegrity: review aborted; nothing written", err=True)
-            sys.exit(130)
+        decisions = _interactive(candidates, color, reason)
+    pruned = flagged_waivers(result, existing) if prune else frozenset()
+    kept = tuple(w for w in existing.waivers if w.index not in pruned)
     merged = merge(
-        existing.waivers,
+        kept,
         candidates,
         decisions,
         reviewer,
         today,
         expires.date() if expires else None,
+        tuple(sorted(set(scope))) or ("all",),
     )
     for note in merged.notes:
         click.echo(f"integrity: warning: {note}", err=True)
-    changed = merged.accepted + merged.rejected > 0
+    changed = merged.accepted + merged.rejected + len(pruned) > 0
     if changed or signer is not None:
-        write_waivers(path, merged.waivers, signer)
-        if signer is None and signature_path(path).exists():
-            click.echo(
-                f"integrity: warning: {signature_path(path)} no longer matches {path}; "
-                "re-sign with --key",
-                err=True,
-            )
+        _save(path, merged.waivers, signer)
     state = "signed" if signer is not None else "unsigned"
     where = f"wrote {path} ({state})" if changed or signer else "waivers unchanged"
     click.echo(
-        f"accepted {merged.accepted}, rejected {merged.rejected}, skipped {merged.skipped}; {where}"
+        f"accepted {merged.accepted}, rejected {merged.rejected}, skipped {merged.skipped}"
+        + (f", pruned {len(pruned)} stale or expired" if prune else "")
+        + f"; {where}"
     )
 
 
-def _subject(spec: str, tree: Source, fresh: Source) -> Subject:
-    info = tree.info
-    if info.kind == "archive":
-        return Subject(Path(spec).name, file_digest(Path(spec)), "archive")
-    name = spec if info.kind == "git" else (Path(spec).resolve().name or spec)
-    return Subject(name, tree_digest(fresh.iter_files()), "tree")
-
-
-def _blocking(result: ScanResult) -> list[Finding]:
-    return [
-        f for f in result.findings if f.status == "open" and f.severity.at_least(result.fail_on)
-    ]
-
-
-def _refuse(result: ScanResult, blocking: list[Finding]) -> None:
-    click.echo(
-        f"integrity: sign-off refused: {len(blocking)} open finding(s) at or above "
-        f"{result.fail_on.value} are neither fixed nor waived:",
-        err=True,
-    )
-    for finding in blocking[:20]:
-        click.echo(
-            f"  {finding.severity.value} {finding.rule_id} {escape_text(finding.path)}:"
-            f"{finding.start_line} [{finding.fingerprint}]",
-            err=True,
-        )
-    if len(blocking) > 20:
-        click.echo(f"  ... and {len(blocking) - 20} more", err=True)
-    sys.exit(int(ExitCode.FINDINGS))
-
-
-@click.command()
-@click.argument("source")
-@click.option("--key", required=True, type=_path, help="Private key to sign the attestation.")
-@click.option("--reviewer", required=True, help="Who signs off.")
-@click.option("--baseline", "baseline_path", type=_path, help="Verify against this baseline.")
-@click.option("--trust", type=_path, help="Public key the baseline and waivers are signed with.")
-@click.option("--waivers", type=_path, help=f"Waivers file (default {DEFAULT_WAIVERS}).")
-@click.option("-o", "--output", required=True, type=_path, help="Attestation file to write.")
-@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None)
-@click.option("--config", type=_path)
-@click.option("--repo", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
-@click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None)
-@click.option("--quiet", is_flag=True)
-@click.option("--debug", is_flag=True)
-@guarded
-def signoff(
-    source: str,
-    key: Path,
-    reviewer: str,
-    baseline_path: Path | None,
-    trust: Path | None,
-    output: Path,
-    repo: Path,
-    rules_dir: Path | None,
-    **kwargs: Any,
-) -> None:
-    """Sign off a release: scan/verify SOURCE, apply waivers, write a signed attestation."""
-    fail_on = kwargs["fail_on"]
-    opts = CommonOptions(
-        fmt="json",
-        output=output,
-        fail_on=Severity(fail_on) if fail_on else None,
-        config=kwargs["config"],
-        waivers=kwargs["waivers"],
-        jobs=kwargs["jobs"] or os.cpu_count() or 1,
-        quiet=kwargs["quiet"],
-    )
-    signer = load_private_key(key)
-    policy = policy_for(opts)
-    loaded = trusted_baseline(baseline_path, trust, opts) if baseline_path else None
-    ctx = run_context(opts, policy, rules_dir)
-    tree = source_for(source, repo, policy)
-    if loaded is not None:
-        result = engine.verify(tree, loaded.baseline, ctx)
-    else:
-        result = engine.scan(tree, ctx)
-    waiver_set = waivers_for(opts, trust)
-    if waiver_set is not None:
-        result = apply_waivers(result, waiver_set, review_today())
-    blocking = _blocking(result)
-    if blocking:
-        _refuse(result, blocking)
-    subject = _subject(source, tree, source_for(source, repo, policy))
-    facts = SignoffFacts(
-        reviewer=reviewer,
-        timestamp=now_iso(),
-        baseline_digest=loaded.digest if loaded else None,
-        rules_digest=ctx.ruleset.digest,
-        waivers_digest=waiver_set.digest if waiver_set else None,
-        waivers_path=waiver_set.origin if waiver_set else None,
-    )
-    try:
-        atomic_write(output, envelope(statement(result, subject, facts), signer))
-    except OSError as exc:
-        raise InvalidInputError(f"{output}: cannot write attestation: {exc.strerror}") from exc
-    waived = sum(1 for f in result.findings if f.status == "waived")
-    if not opts.quiet:
-        click.echo(
-            f"signed off {escape_text(subject.name)} (sha256 {subject.sha256[:16]}...) as "
-            f"{escape_text(reviewer)}: {len(result.findings)} finding(s), {waived} waived; "
-            f"wrote {output}"
-        )
-
-
-@click.group()
-def attest() -> None:
-    """Check signed release sign-off attestations."""
-
-
-@attest.command("verify")
-@click.argument("attestation", type=_path)
-@click.option("--trust", required=True, type=_path, help="Public key of the signer.")
-@click.option("--source", help="Also check that SOURCE is still the attested subject.")
-@click.option("--repo", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
-@click.option("--config", type=_path)
-@click.option("--debug", is_flag=True)
-@guarded
-def attest_verify(
-    attestation: Path,
-    trust: Path,
-    source: str | None,
-    repo: Path,
-    config: Path | None,
-    debug: bool,
-) -> None:
-    """Check an attestation's signature (exit 0 valid, 3 invalid) and its subject."""
-    key = load_public_key(trust)
-    try:
-        with attestation.open("rb") as handle:
-            data = handle.read(256 * 1024 * 1024)
-    except OSError as exc:
-        raise InvalidInputError(f"{attestation}: cannot read: {exc.strerror}") from exc
-    verified = verify_attestation(data, key, str(attestation), None)
-    if source is not None:
-        opts = CommonOptions("text", None, None, config, None, 1, True)
-        policy = policy_for(opts)
-        tree = source_for(source, repo, policy)
-        if tree.info.kind == "archive":
-            check_source(verified, "archive", file_digest(Path(source)), str(attestation))
-        else:
-            check_source(verified, "tree", tree_digest(tree.iter_files()), str(attestation))
-    statuses = ", ".join(f"{count} {name}" for name, count in verified.statuses) or "none"
-    click.echo(
-        f"attestation OK: {escape_text(verified.subject.name)} sha256 "
-        f"{verified.subject.sha256} signed off by {escape_text(verified.reviewer)} "
-        f"(key {verified.keyid}); findings: {statuses}"
-        + ("; source matches" if source is not None else "")
-    )
-
-
-__all__ = ["attest", "review", "signoff"]
+__all__ = ["review"]

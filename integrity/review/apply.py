@@ -217,3 +217,14 @@ def apply_waivers(result: ScanResult, waivers: WaiverSet, today: date) -> ScanRe
     if extra:
         rules = tuple(sorted(set(rules) | set(WAIVER_RULES)))
     return replace(result, findings=tuple(sorted(findings, key=Finding.sort_key)), rules=rules)
+
+
+def flagged_waivers(result: ScanResult, waivers: WaiverSet) -> frozenset[int]:
+    """Indexes of the waivers `result` reports as stale or expired (after apply_waivers)."""
+    flagged: set[int] = set()
+    for finding in result.findings:
+        if finding.rule_id in (RULE_STALE, RULE_EXPIRED) and finding.path == waivers.origin:
+            number = dict(finding.details).get("waiver", "")
+            if number.isdigit():
+                flagged.add(int(number) - 1)
+    return frozenset(flagged)

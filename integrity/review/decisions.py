@@ -129,6 +129,7 @@ def merge(
     reviewer: str,
     today: date,
     expires: date | None = None,
+    scope: tuple[str, ...] = ("all",),
 ) -> Merged:
     """Apply decisions: accept replaces any waiver of that fingerprint, reject removes it.
 
@@ -159,6 +160,7 @@ def merge(
                     fingerprint=decision.fingerprint,
                     rule=finding.rule_id,
                     expires=expires,
+                    scope=scope,
                     index=len(waivers),
                 )
             )

@@ -59,6 +59,20 @@ def test_waiver_survives_moves_and_reopens_on_change(
     assert stale["category"] == "integrity-violation" and stale["severity"] == "low"
     assert hit["fingerprint"] in stale["message"]
 
+    # the reviewer prunes the stale waiver and waives the new code for `scan` only
+    assert _scan(run_cli, tree, "--waivers", str(waivers), "-o", "r2.json").code == 1
+    pruned = run_cli(
+        "review", "r2.json", "--waivers", str(waivers), "--reviewer", "bob", "--prune",
+        "--non-interactive", "--accept-all", "--reason", REASON, "--scope", "scan",
+    )  # fmt: skip
+    assert pruned.code == 0, pruned.stderr
+    assert "accepted 1, rejected 0, skipped 0, pruned 1 stale or expired" in pruned.stdout
+    text = waivers.read_text()
+    assert hit["fingerprint"] not in text and hit_changed["fingerprint"] in text
+    assert 'scope = ["scan"]' in text
+    final = _scan(run_cli, tree, "--waivers", str(waivers))
+    assert final.code == 0 and not report_findings(final.stdout, "waiver-stale")
+
 
 def test_expired_waiver_is_reported(
     run_cli: Run, tree: Path, workdir: Path, versions: Any, report_findings: Findings
