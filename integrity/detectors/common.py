@@ -15,7 +15,7 @@ from integrity.model import Finding, matchable
 from integrity.rules.schema import Rule
 
 SNIPPET_MAX = 200
-_CAPTURE_MAX = 60
+_CAPTURE_MAX = 100
 
 
 @dataclass(frozen=True, slots=True)

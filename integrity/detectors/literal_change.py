@@ -107,7 +107,8 @@ class LiteralChangeDetector:
         for match in self._assignment.finditer(text):
             name = match.group("name")
             if self._names.search(name) and name not in found:
-                found[name] = (match.group("value"), index.line(match.start("name")))
+                line = index.line(match.start(1))  # re2's start() takes group numbers only
+                found[name] = (match.group("value"), line)
         return found
 
 
