@@ -16,6 +16,8 @@ from integrity.commands.common import (
     progress,
     render,
     report_options,
+    review_today,
+    warn,
 )
 from integrity.commands.context import limits_for, policy_for, run_context
 from integrity.config import Policy
@@ -25,6 +27,9 @@ from integrity.gitflow.objects import ObjectReader
 from integrity.gitflow.policyat import governance_at, governance_from
 from integrity.gitflow.premerge import plan_premerge, run_premerge
 from integrity.gitflow.release import Tag, run_release, tag_entries
+from integrity.gitflow.waiversat import trusted_key, waivers_at
+from integrity.model import ScanResult
+from integrity.review.apply import apply_waivers
 from integrity.sources import ArchiveSource
 from integrity.sources.git import open_repo, resolve_commit
 
@@ -43,6 +48,29 @@ _rules = click.option(
 )
 
 
+def _reviewed(
+    result: ScanResult,
+    opts: CommonOptions,
+    reader: ObjectReader,
+    tree: bytes | None,
+    path: str,
+) -> ScanResult:
+    """Apply --waivers when given, else the waivers file of the trusted commit `tree`.
+
+    The working directory's baselines/waivers.toml is never used here: in CI it is the change's.
+    """
+    if opts.waivers is not None:
+        return apply_review(result, opts)
+    if tree is None:
+        return result
+    waivers = waivers_at(reader, tree, path, trusted_key())
+    if waivers is None:
+        return result
+    for message in waivers.warnings:
+        warn(opts, message)
+    return apply_waivers(result, waivers, review_today())
+
+
 def _explicit_policy(opts: CommonOptions) -> Policy | None:
     """--config wins; otherwise the policy comes from the trusted side of the comparison."""
     return policy_for(opts) if opts.config is not None else None
@@ -56,12 +84,14 @@ def _explicit_policy(opts: CommonOptions) -> Policy | None:
 @report_options
 @guarded
 def diff_command(base: str, head: str, repo: Path, rules_dir: Path | None, **kwargs: Any) -> None:
-    """The change HEAD brings over merge-base(BASE, HEAD), under BASE's policy."""
+    """The change HEAD brings over merge-base(BASE, HEAD), under BASE's policy and waivers."""
     opts = common_from(kwargs)
     plan = plan_premerge(repo, base, head, _explicit_policy(opts))
     ctx = run_context(opts, plan.governance.policy, rules_dir)
     result = run_premerge(plan, ctx)
-    result = apply_review(result, opts)
+    reader = ObjectReader(plan.repo.odb)
+    waivers = plan.governance.waivers_path
+    result = _reviewed(result, opts, reader, plan.base.tree.binsha, waivers)
     render(result, opts)
     finish(result)
 
@@ -76,13 +106,23 @@ def diff_command(base: str, head: str, repo: Path, rules_dir: Path | None, **kwa
 def history_command(
     repo: Path, since: str | None, until: str, rules_dir: Path | None, **kwargs: Any
 ) -> None:
-    """Audit each commit's change against its first parent, attributed to the commit."""
+    """Audit each commit's change against its first parent, attributed to the commit.
+
+    Waivers: --waivers, else the waivers file of the --since commit (never of a later one).
+    """
     opts = common_from(kwargs)
     explicit = _explicit_policy(opts)
     ctx = run_context(opts, explicit or Policy(), rules_dir)
     with progress(opts.quiet, "commits") as tick:
         result = run_history(repo, since, until, ctx, explicit, on_commit=tick)
-    result = apply_review(result, opts)
+    git_repo = open_repo(repo)
+    reader = ObjectReader(git_repo.odb)
+    start = resolve_commit(git_repo, since).tree.binsha if since else None
+    governance = governance_from(explicit) if explicit is not None else None
+    if governance is None and start is not None:
+        governance = governance_at(reader, start, f"git:{since}")
+    path = governance.waivers_path if governance is not None else "baselines/waivers.toml"
+    result = _reviewed(result, opts, reader, start, path)
     render(result, opts)
     finish(result)
 
@@ -122,7 +162,7 @@ def release_command(
     source = ArchiveSource(archive, limits_for(governance.policy))
     ctx = run_context(opts, governance.policy, rules_dir)
     result = run_release(source, tag, ref, repo, ctx, governance, load_m4_registry(m4_registry))
-    result = apply_review(result, opts)
+    result = _reviewed(result, opts, reader, commit.tree.binsha, governance.waivers_path)
     render(result, opts)
     finish(result)
 

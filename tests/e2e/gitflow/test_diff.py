@@ -111,3 +111,34 @@ def test_sarif_and_deleted_and_renamed_files(git_repo, run_cli, rules_dir: Path)
         for r in results
     }
     assert uris == {"file-removed": "gone.py", "file-renamed": "dir/new.py"}
+
+
+def _waiver(fingerprint: str) -> str:
+    return (
+        "version = 1\n\n[[waiver]]\n"
+        f'fingerprint = "{fingerprint}"\n'
+        'reason = "reviewed: test fixture"\nreviewer = "alice"\ndate = 2026-01-01\n'
+    )
+
+
+def test_waivers_come_from_base_not_head(git_repo, run_json, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    git_repo.commit({"a.py": CLEAN}, "init")
+    _branch(git_repo, {"payload.py": "evil_marker_call(1)\n"})
+    code, report = run_json("diff", "main", "feature", "--repo", str(git_repo.path))
+    assert code == 1
+    fingerprint = find(report, "test-evil-call")[0]["fingerprint"]
+    # HEAD waiving its own finding changes nothing but adds a policy-changed finding
+    git_repo.commit({"baselines/waivers.toml": _waiver(fingerprint)}, "waive it")
+    monkeypatch.chdir(git_repo.path)  # the CI checkout of HEAD: its waivers file is not used
+    code, report = run_json("diff", "main", "feature", "--repo", str(git_repo.path))
+    assert code == 1
+    assert find(report, "test-evil-call")[0]["status"] == "open"
+    assert [f["path"] for f in find(report, "policy-changed")] == ["baselines/waivers.toml"]
+    # the same waiver reviewed into BASE applies
+    git_repo.git("checkout", "-q", "main")
+    git_repo.commit({"baselines/waivers.toml": _waiver(fingerprint)}, "reviewed waiver")
+    git_repo.git("checkout", "-q", "feature")
+    git_repo.git("reset", "-q", "--hard", "HEAD~1")
+    code, report = run_json("diff", "main", "feature", "--repo", str(git_repo.path))
+    assert code == 0
+    assert find(report, "test-evil-call")[0]["status"] == "waived"
