@@ -6,6 +6,7 @@ in BUILTIN_RULES so reports can describe them like signature rules.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 
 from integrity.config import Policy
@@ -141,21 +142,42 @@ def _sensitive_findings(change: Change, policy: Policy) -> Iterator[Finding]:
         )
 
 
+def describe_difference(old: str, new: str) -> str:
+    """Where two normalised constants differ, compactly: the first differing element."""
+    before, after = old.split(","), new.split(",")
+    for index, (a, b) in enumerate(zip(before, after, strict=False)):
+        if a != b:
+            where = f"element {index}: " if len(before) > 1 else ""
+            return f"{where}{_clip(a)} -> {_clip(b)}"
+    return f"{len(before)} -> {len(after)} elements"
+
+
+def _clip(text: str, limit: int = 48) -> str:
+    return text if len(text) <= limit else text[: limit // 2] + "..." + text[-limit // 2 :]
+
+
+def _constant_snippet(key: str, value: str) -> str:
+    """Short enough to read; the digest keeps the fingerprint exact for the full value."""
+    digest = hashlib.sha256(value.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    return f"{key}: {_clip(value, 96)} (sha256:{digest})"
+
+
 def _constant_findings(old: FileRecord, new: FileRecord) -> Iterator[Finding]:
     for moved in diff_constants(old, new):
         claim = f" (claims {moved.standard})" if moved.standard else ""
+        what = describe_difference(moved.old, moved.new)
         yield Finding(
             rule_id="crypto-constant-changed",
             category=Category.CRYPTO_CONSTANT_CHANGE,
             severity=Severity.CRITICAL,
             confidence=Confidence.HIGH,
-            message=f"pinned constant {moved.key}{claim} changed: {moved.old} -> {moved.new}",
+            message=f"pinned constant {moved.key}{claim} changed, {what}",
             path=new.path,
             start_line=moved.line,
             end_line=moved.line,
             symbol=moved.symbol,
             change="modified",
-            snippet=f"{moved.key}: {moved.new}",
+            snippet=_constant_snippet(moved.key, moved.new),
             details=(("old", moved.old), ("new", moved.new)),
         )
 
@@ -172,14 +194,14 @@ def nonstandard_findings(
             confidence=Confidence.HIGH,
             message=(
                 f"constant {constant.key} claims {constant.standard or 'a standard'} but "
-                f"differs from it: {constant.value} (expected {expected})"
+                f"differs from it: {_clip(expected, 160)}"
             ),
             path=path,
             start_line=constant.line,
             end_line=constant.line,
             symbol=constant.symbol,
             change=change,
-            snippet=f"{constant.key}: {constant.value}",
+            snippet=_constant_snippet(constant.key, constant.value),
             details=(("found", constant.value), ("expected", expected)),
         )
 

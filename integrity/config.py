@@ -39,8 +39,8 @@ class Policy:
     waivers: str | None = None
     limits: tuple[tuple[str, int], ...] = ()
     origin: str = "defaults"
-    _frozen_spec: pathspec.PathSpec | None = field(default=None, compare=False, repr=False)
-    _sensitive_spec: pathspec.PathSpec | None = field(default=None, compare=False, repr=False)
+    _frozen_spec: pathspec.PathSpec[Any] | None = field(default=None, compare=False, repr=False)
+    _sensitive_spec: pathspec.PathSpec[Any] | None = field(default=None, compare=False, repr=False)
 
     def is_frozen(self, path: str) -> bool:
         """True when the path matches a `frozen` glob."""
@@ -58,7 +58,7 @@ def _globs(raw: dict[str, Any], key: str, origin: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _spec(globs: tuple[str, ...], origin: str) -> pathspec.PathSpec | None:
+def _spec(globs: tuple[str, ...], origin: str) -> pathspec.PathSpec[Any] | None:
     if not globs:
         return None
     try:

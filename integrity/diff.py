@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from integrity.model import Baseline, Change, ChangeKind, EntryType, FileRecord
+from integrity.model import Baseline, Change, ChangeKind, EntryType, FileRecord, SymbolChange
 from integrity.symdiff import diff_symbols
 
 
@@ -13,7 +13,8 @@ def _same_content(old: FileRecord, new: FileRecord) -> bool:
 
 
 def _modified(old: FileRecord, new: FileRecord) -> Change:
-    symbols, cosmetic = (), False
+    symbols: tuple[SymbolChange, ...] = ()
+    cosmetic = False
     if old.kind is EntryType.FILE and new.kind is EntryType.FILE:
         symbols, cosmetic = diff_symbols(old, new)
     return Change(new.path, ChangeKind.MODIFIED, old, new, symbols=symbols, cosmetic=cosmetic)

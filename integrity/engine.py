@@ -188,9 +188,19 @@ def verify(source: Source, baseline: Baseline, ctx: RunContext) -> ScanResult:
     extra: list[Finding] = []
     for change in changes:
         extra.extend(change_findings(change, ctx.policy))
-    unchanged_problems = _drop_unchanged_problems(walked, old)
-    walked = replace(walked, findings=unchanged_problems)
+    kept = _drop_unchanged_problems(walked, old)
+    walked = replace(walked, findings=_one_per_constant(kept, extra))
     return _result("verify", source.info, baseline.header.source, ctx, walked, changes, extra)
+
+
+def _one_per_constant(found: tuple[Finding, ...], extra: list[Finding]) -> tuple[Finding, ...]:
+    """A moved constant that also departs from its standard is one finding, not two."""
+    moved = {(f.path, f.start_line) for f in extra if f.rule_id == "crypto-constant-changed"}
+    return tuple(
+        f
+        for f in found
+        if not (f.rule_id == "crypto-constant-nonstandard" and (f.path, f.start_line) in moved)
+    )
 
 
 def _drop_unchanged_problems(walked: Walk, old: dict[str, FileRecord]) -> tuple[Finding, ...]:
