@@ -70,7 +70,7 @@ def _scan(item: tuple[str, str]) -> tuple[str, int, list[tuple[str, int, str, st
         return rel, len(data), []
     language = guess_language(rel, data[:256])
     hits: tuple[SecretHit, ...] = engine.scan(
-        rel, data, lambda: grammars.parse(language, data) if language else None
+        rel, data, lambda: grammars.parse(language, data) if language else None, (), language
     )
     return (
         rel,

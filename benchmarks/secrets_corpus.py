@@ -408,7 +408,10 @@ NEG_TEMPLATES: list[tuple[str, str]] = [
     ("log.py", 'logger.info("password reset for %s", user)\n'),
     ("doc.py", '# Example: api_key = "<api-key>"\n'),
     ("test.c", 'const char *key = "{sha1}";  /* git object id */\n'),
-    ("de.json", '{{"password": "Passwort", "token": "Zugangstoken", "api_key": "API-Schlüssel"}}\n'),
+    (
+        "de.json",
+        '{{"password": "Passwort", "token": "Zugangstoken", "api_key": "API-Schlüssel"}}\n',
+    ),
     ("messages_fr.properties", "login.password=Mot de passe\nlogin.token=Jeton\n"),
     ("form.yaml", "fields:\n  password_label: Password\n  password: true\n  token: null\n"),
     ("README.rst", "Connect with ``mysql://user:pass@host/db`` (replace the placeholders).\n"),

@@ -61,7 +61,7 @@ class SecretsDetector:
         """One finding per credential, redacted."""
         if not view.after:
             return
-        for hit in self._engine.scan(view.path, view.after, view.tree, view.symbols):
+        for hit in self._engine.scan(view.path, view.after, view.tree, view.symbols, view.language):
             yield hit_to_finding(hit, view)
 
 

@@ -3,9 +3,13 @@ and which function encloses it."""
 
 from __future__ import annotations
 
+import bisect
 import re
 
 import tree_sitter
+
+from integrity.syntax.languages import GRAMMARS
+from integrity.syntax.tokens import Span, TokenRanges, pygments_ranges
 
 _FUNCTION_TYPES = frozenset(
     {
@@ -81,3 +85,40 @@ def enclosing_function(tree: tree_sitter.Tree, offset: int) -> str | None:
 def is_auth_function(name: str | None) -> bool:
     """Functions the auth-bypass rules own (a literal compared there is reported by them)."""
     return bool(name) and bool(_AUTH_FUNCTION.search(name or ""))
+
+
+_CONFIG_LANGUAGES = frozenset(
+    {
+        "yaml",
+        "ini",
+        "dotenv",
+        "properties",
+        "toml",
+        "json",
+        "xml",
+        "text",
+        "markdown",
+        "rst",
+        "make",
+    }
+)
+
+
+def token_ranges_for(language: str | None, data: bytes) -> TokenRanges | None:
+    """Pygments comment/string ranges for a language with no tree-sitter grammar (else None)."""
+    if language is None or language in GRAMMARS:
+        return None
+    return pygments_ranges(language, data)
+
+
+def token_verdict(ranges: TokenRanges, language: str | None, start: int, *, literal: bool) -> bool:
+    """Without a parse tree: never inside a comment; in code (not config), inside a string when
+    `literal` is asked."""
+    events = ranges.events
+    at = bisect.bisect_right(events, (start, 1 << 62)) - 1
+    inside = events[at] if at >= 0 and events[at][0] <= start < events[at][1] else None
+    if inside is not None and inside[2] is Span.DROP:
+        return False
+    if literal and language not in _CONFIG_LANGUAGES:
+        return inside is not None and inside[2] is Span.KEEP
+    return True

@@ -15,7 +15,13 @@ import tree_sitter
 from integrity.model import Confidence, Severity, Symbol
 from integrity.rules.schema import Rule
 from integrity.secrets.checks import shannon_entropy
-from integrity.secrets.context import enclosing_function, in_string_literal, is_auth_function
+from integrity.secrets.context import (
+    enclosing_function,
+    in_string_literal,
+    is_auth_function,
+    token_ranges_for,
+    token_verdict,
+)
 from integrity.secrets.database import CompiledRule, Judge, compile_rules
 from integrity.secrets.filters import (
     PathClass,
@@ -24,6 +30,7 @@ from integrity.secrets.filters import (
     name_is_not_secret,
     plausible_value,
 )
+from integrity.syntax.tokens import TokenRanges
 
 _BACK = 400
 _FORWARD = 1200
@@ -87,6 +94,7 @@ class SecretEngine:
         data: bytes,
         tree: TreeSource = None,
         symbols: Sequence[Symbol] = (),
+        language: str | None = None,
     ) -> tuple[SecretHit, ...]:
         """Every credential in `data`, best rule per span, in file order."""
         if not self._rules or not data:
@@ -108,6 +116,9 @@ class SecretEngine:
         if callable(tree) and any(c.compiled.contextual for c in candidates):
             tree = tree()
         parsed = tree if isinstance(tree, tree_sitter.Tree) else None
+        tokens = None
+        if parsed is None and any(c.compiled.contextual for c in candidates):
+            tokens = token_ranges_for(language, data)
         newlines = [m.start() for m in re.finditer(b"\n", data)]
         hits: list[SecretHit] = []
         starts: list[int] = []  # taken spans are disjoint: sorted starts and their ends suffice
@@ -119,7 +130,7 @@ class SecretEngine:
                 at < len(starts) and starts[at] < cand.end
             ):
                 continue
-            hit = self._judge(cand, data, parsed, symbols, newlines, path_class)
+            hit = self._judge(cand, data, (parsed, tokens, language), symbols, newlines, path_class)
             if hit is not None:
                 starts.insert(at, cand.start)
                 ends_of.insert(at, cand.end)
@@ -187,7 +198,7 @@ class SecretEngine:
         self,
         cand: _Candidate,
         data: bytes,
-        tree: tree_sitter.Tree | None,
+        syntax: tuple[tree_sitter.Tree | None, TokenRanges | None, str | None],
         symbols: Sequence[Symbol],
         newlines: list[int],
         path_class: PathClass,
@@ -198,8 +209,13 @@ class SecretEngine:
         if cand.documented:
             return None
         if cand.compiled.contextual:
+            tree, tokens, language = syntax
             whole = cand.compiled.judge is Judge.NAMED
             if tree is not None and not in_string_literal(tree, cand.start, cand.end, whole=whole):
+                return None
+            if tokens is not None and not token_verdict(
+                tokens, language, cand.start, literal=whole
+            ):
                 return None
             name = cand.name if cand.compiled.judge is Judge.NAMED else "password"
             if name_is_not_secret(name or "") or not plausible_value(
@@ -222,7 +238,7 @@ class SecretEngine:
         start_line = bisect.bisect_right(newlines, cand.start - 1) + 1
         end_line = bisect.bisect_right(newlines, max(cand.start, end - 1) - 1) + 1
         symbol = _enclosing(symbols, start_line) or (
-            enclosing_function(tree, cand.start) if tree else None
+            enclosing_function(syntax[0], cand.start) if syntax[0] else None
         )
         if cand.compared and is_auth_function(symbol):
             return None

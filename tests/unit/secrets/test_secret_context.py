@@ -214,3 +214,12 @@ def test_one_finding_per_secret_span(engine: SecretEngine) -> None:
     )
     found = scan(engine, "pay.py", f'stripe_api_key = "{token}"\n')
     assert found == [("stripe-live-secret-key", 1, token)]
+
+
+def test_pygments_tokens_stand_in_where_there_is_no_grammar(engine: SecretEngine) -> None:
+    code = f'# my $password = "{PW}";\nmy $db_password = "{PW}";\n'
+    hits = engine.scan("deploy.pl", code.encode(), None, (), "perl")
+    assert [(h.rule.id, h.start_line) for h in hits] == [("generic-credential-assignment", 2)]
+    ini = f"; password = {PW}\n[db]\npassword = {PW}\n"
+    hits = engine.scan("app.ini", ini.encode(), None, (), "ini")
+    assert [(h.rule.id, h.start_line) for h in hits] == [("generic-credential-config", 3)]
