@@ -48,11 +48,16 @@ def walk(root: Path) -> Iterator[Path]:
                 yield path
 
 
-def _init() -> None:
+def build_engine() -> SecretEngine:
     # only our rule file: another family's file being edited must not break this benchmark
     data = (ROOT / "signatures" / "credentials.toml").read_bytes()
-    rules = [r for r in parse_file(data, "signatures/credentials.toml") if r.kind == "secret"]
-    _WORKER["engine"] = SecretEngine(rules)
+    return SecretEngine(
+        [r for r in parse_file(data, "signatures/credentials.toml") if r.kind == "secret"]
+    )
+
+
+def _init(engine: SecretEngine) -> None:
+    _WORKER["engine"] = engine  # arrives pickled: rules + serialized hyperscan database
     _WORKER["grammars"] = Grammars()
 
 
@@ -89,7 +94,8 @@ def run_ours(
     items = [(str(p), str(p.relative_to(root.parent))) for root in roots for p in walk(root)]
     found: dict[str, list[tuple[str, int, str, str, str]]] = {}
     total = 0
-    with multiprocessing.Pool(jobs, initializer=_init) as pool:
+    engine = build_engine()
+    with multiprocessing.Pool(jobs, initializer=_init, initargs=(engine,)) as pool:
         for rel, size, hits in pool.imap_unordered(_scan, items, chunksize=64):
             total += size
             if hits:

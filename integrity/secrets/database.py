@@ -120,6 +120,18 @@ def compile_rules(rules: Sequence[Rule]) -> tuple[tuple[CompiledRule, ...], hype
     return compiled, database
 
 
+def load_database(blob: bytes) -> hyperscan.Database:
+    """A database serialized by `hyperscan.dumpb` (for worker processes), ready to scan."""
+    database = hyperscan.loadb(blob, mode=hyperscan.HS_MODE_BLOCK)
+    database.scratch = hyperscan.Scratch(database)
+    return database
+
+
+def compile_regexes(rules: Sequence[Rule]) -> tuple[CompiledRule, ...]:
+    """The `re` side only (used with a database loaded from bytes)."""
+    return tuple(_compile_one(rule) for rule in rules)
+
+
 def _first_bad(compiled: Sequence[CompiledRule]) -> str:
     for item in compiled:
         single = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)

@@ -22,7 +22,13 @@ from integrity.secrets.context import (
     token_ranges_for,
     token_verdict,
 )
-from integrity.secrets.database import CompiledRule, Judge, compile_rules
+from integrity.secrets.database import (
+    CompiledRule,
+    Judge,
+    compile_regexes,
+    compile_rules,
+    load_database,
+)
 from integrity.secrets.filters import (
     PathClass,
     classify_path,
@@ -80,8 +86,16 @@ class _Candidate:
 class SecretEngine:
     """The compiled rule set for one run (hyperscan database held here, not module-global)."""
 
-    def __init__(self, rules: Sequence[Rule]) -> None:
-        self._rules, self._database = compile_rules(rules)
+    def __init__(self, rules: Sequence[Rule], database: bytes | None = None) -> None:
+        if database is None:
+            self._rules, self._database = compile_rules(rules)
+        else:
+            self._rules, self._database = compile_regexes(rules), load_database(database)
+
+    def __reduce__(self) -> tuple[type[SecretEngine], tuple[tuple[Rule, ...], bytes | None]]:
+        """Pickles as the rules plus the serialized database: workers skip the compile."""
+        blob = hyperscan.dumpb(self._database) if self._rules else None
+        return (SecretEngine, (self.rules, blob))
 
     @property
     def rules(self) -> tuple[Rule, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import pickle
 import random
 import string
 
@@ -148,3 +149,11 @@ def test_removed_or_empty_file_is_not_scanned(detector: SecretsDetector) -> None
     view = FileView(path="gone.py", language="python", after=None, change="removed")
     assert not detector.wants(view)
     assert list(detector.detect(view)) == []
+
+
+def test_detector_pickles_for_worker_processes(detector: SecretsDetector) -> None:
+    token = "sk_live_" + _rand(30, 12)
+    view = view_for("x.py", f'K = "{token}"\n')
+    copy = pickle.loads(pickle.dumps(detector))
+    assert [f.snippet for f in copy.detect(view)] == [f.snippet for f in detector.detect(view)]
+    assert len(list(copy.detect(view))) == 1
