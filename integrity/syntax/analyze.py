@@ -133,19 +133,19 @@ def _with_tree(
         return _with_tokens(path_tags, lang, data, registry, prefer_pygments=False)
     spec = SPECS[lang]
     degraded = tree.root_node.has_error
+    file_crypto = Tag.CRYPTO.value in path_tags
+    lengths = registry.text_lengths() if registry is not None else frozenset()
     cuts = _cuts(scan.definitions)
-    pieces = normalise(data, scan.events, cuts, spec.newline_sensitive)
+    if degraded:  # literals, comments and strings from the regex lexer, symbols from the tree
+        ranges = regex_ranges(lang, data)
+        pieces = normalise(data, ranges.events, cuts, spec.newline_sensitive)
+        candidates = token_candidates(ranges, data, lengths)
+    else:
+        pieces = normalise(data, scan.events, cuts, spec.newline_sensitive)
+        candidates = tree_candidates(scan, data, lang in _C_OCTAL, lengths)
     symbols = _symbols(scan.definitions, pieces, cuts, path_tags)
     crypto = frozenset(i for i, s in enumerate(symbols) if Tag.CRYPTO.value in s.sensitive)
-    file_crypto = Tag.CRYPTO.value in path_tags
-    if degraded:
-        ranges = regex_ranges(lang, data)
-        candidates = token_candidates(ranges, data)
-        token_digest = digest(normalise(data, ranges.events, [], spec.newline_sensitive))
-    else:
-        lengths = registry.text_lengths() if registry is not None else frozenset()
-        candidates = tree_candidates(scan, data, lang in _C_OCTAL, lengths)
-        token_digest = digest(pieces)
+    token_digest = digest(pieces)
     constants = pin(candidates, data, scan.definitions, crypto, file_crypto, registry)
     parser = "tokens" if degraded else "tree-sitter"
     return Analysis(lang, parser, degraded, symbols, constants, token_digest, tree)
@@ -160,7 +160,8 @@ def _with_tokens(
     prefer_pygments: bool,
 ) -> Analysis:
     ranges = token_ranges(lang, data, prefer_pygments=prefer_pygments)
-    candidates = token_candidates(ranges, data)
+    lengths = registry.text_lengths() if registry is not None else frozenset()
+    candidates = token_candidates(ranges, data, lengths)
     constants = pin(candidates, data, (), frozenset(), Tag.CRYPTO.value in path_tags, registry)
     token_digest = digest(normalise(data, ranges.events, [], newline_sensitive=True))
     return Analysis(lang, "tokens", False, (), constants, token_digest, None)

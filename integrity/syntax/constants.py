@@ -99,6 +99,20 @@ class ConstantRegistry:
         """The entry with this id."""
         return next((e for e in self.entries if e.id == entry_id), None)
 
+    def has_alias(self, name: str | None) -> bool:
+        """True when a name is one of the registry's aliases."""
+        return bool(name) and normalise_name(name or "") in self._by_name
+
+    def may_claim_table(self, first: list[int], count: int) -> bool:
+        """Cheap prefilter: could a table with these first values and length claim an entry?"""
+        if any(value in self._by_element for value in first):
+            return True
+        for digits in (2, 8, 16):
+            longest = count * digits
+            if any(longest - digits <= n <= longest for n in self._by_blob_length):
+                return True
+        return False
+
     def text_lengths(self) -> frozenset[int]:
         """Lengths of the string constants (a cheap prefilter for string literals)."""
         return frozenset(self._by_text_length)

@@ -81,6 +81,7 @@ class Candidate:
     start: int
     end: int
     raw: bytes  # the literal (empty for tables)
+    elements: tuple[bytes, ...]  # table elements (empty otherwise)
     raw_size: int  # bytes of the literal (tables: of all elements)
     direct: bool  # the literal is the whole value of an assignment or declaration
     make: Callable[[], Literal | None]
@@ -170,20 +171,38 @@ def _at_node(
     data: bytes,
     node: tree_sitter.Node,
     raw: bytes,
+    elements: tuple[bytes, ...],
     size: int,
     make: Callable[[], Literal | None],
 ) -> Candidate:
     direct = _direct(node)
     return Candidate(
-        node.start_byte, node.end_byte, raw, size, direct, make, lambda: tree_name(data, node)
+        node.start_byte,
+        node.end_byte,
+        raw,
+        elements,
+        size,
+        direct,
+        make,
+        lambda: tree_name(data, node),
     )
 
 
+def _after_assignment(data: bytes, start: int) -> bool:
+    return data[max(0, start - 8) : start].rstrip()[-1:] in (b"=", b":", b">")
+
+
 def _at_offset(
-    data: bytes, start: int, end: int, raw: bytes, size: int, make: Callable[[], Literal | None]
+    data: bytes,
+    start: int,
+    end: int,
+    raw: bytes,
+    elements: tuple[bytes, ...],
+    make: Callable[[], Literal | None],
 ) -> Candidate:
-    direct = data[max(0, start - 8) : start].rstrip()[-1:] in (b"=", b":", b">")
-    return Candidate(start, end, raw, size, direct, make, lambda: token_name(data, start))
+    direct = _after_assignment(data, start)
+    size = sum(len(e) for e in elements) if elements else len(raw)
+    return Candidate(start, end, raw, elements, size, direct, make, lambda: token_name(data, start))
 
 
 def tree_candidates(
@@ -202,19 +221,19 @@ def tree_candidates(
         hi = bisect.bisect_left(starts, table.end_byte)
         if hi - lo >= 2:
             consumed.update(range(lo, hi))
-            raws = [data[n.start_byte : n.end_byte] for n in scan.numbers[lo:hi]]
+            raws = tuple(data[n.start_byte : n.end_byte] for n in scan.numbers[lo:hi])
             size = sum(len(r) for r in raws)
-            out.append(_at_node(data, table, b"", size, _table_maker(raws, c_octal)))
+            out.append(_at_node(data, table, b"", raws, size, _table_maker(raws, c_octal)))
     for index, node in enumerate(scan.numbers):
         if index in consumed:
             continue
         raw = data[node.start_byte : node.end_byte]
         if len(raw) >= _SMALL_RAW or _direct(node):
-            out.append(_at_node(data, node, raw, len(raw), _number_maker(raw, c_octal)))
+            out.append(_at_node(data, node, raw, (), len(raw), _number_maker(raw, c_octal)))
     for node in scan.strings:
         raw = data[node.start_byte : node.end_byte]
         if string_may_pin(raw, text_lengths):
-            out.append(_at_node(data, node, raw, len(raw), _string_maker(raw)))
+            out.append(_at_node(data, node, raw, (), len(raw), _string_maker(raw)))
     for node in scan.defines:
         name_node = node.child_by_field_name("name")
         value = node.child_by_field_name("value")
@@ -224,7 +243,9 @@ def tree_candidates(
         name = node_text(data, name_node, 100)
         maker = _string_maker(raw) if raw[:1] in (b'"', b"'") else _number_maker(raw, c_octal)
         out.append(
-            Candidate(value.start_byte, value.end_byte, raw, len(raw), True, maker, _fixed(name))
+            Candidate(
+                value.start_byte, value.end_byte, raw, (), len(raw), True, maker, _fixed(name)
+            )
         )
     out.sort(key=lambda c: c.start)
     return out
@@ -241,7 +262,9 @@ def _run_end(data: bytes, numbers: tuple[tuple[int, int], ...], i: int) -> int:
     return j
 
 
-def token_candidates(ranges: TokenRanges, data: bytes) -> list[Candidate]:
+def token_candidates(
+    ranges: TokenRanges, data: bytes, text_lengths: frozenset[int]
+) -> list[Candidate]:
     """Candidates from lexer ranges: runs of comma-separated numbers are tables."""
     out: list[Candidate] = []
     numbers = ranges.numbers
@@ -250,17 +273,17 @@ def token_candidates(ranges: TokenRanges, data: bytes) -> list[Candidate]:
         j = _run_end(data, numbers, i)
         start, end = numbers[i][0], numbers[j - 1][1]
         if j - i >= 2:
-            raws = [data[s:e] for s, e in numbers[i:j]]
-            size = sum(len(r) for r in raws)
-            out.append(_at_offset(data, start, end, b"", size, _table_maker(raws, True)))
-        else:
+            raws = tuple(data[s:e] for s, e in numbers[i:j])
+            out.append(_at_offset(data, start, end, b"", raws, _table_maker(raws, True)))
+        elif end - start >= _SMALL_RAW or _after_assignment(data, start):
             raw = data[start:end]
-            out.append(_at_offset(data, start, end, raw, len(raw), _number_maker(raw, True)))
+            out.append(_at_offset(data, start, end, raw, (), _number_maker(raw, True)))
         i = j
     for start, end, span in ranges.events:
         if span is Span.KEEP:
             raw = data[start:end]
-            out.append(_at_offset(data, start, end, raw, len(raw), _string_maker(raw)))
+            if string_may_pin(raw, text_lengths):
+                out.append(_at_offset(data, start, end, raw, (), _string_maker(raw)))
     out.sort(key=lambda c: c.start)
     return out
 
@@ -277,7 +300,7 @@ def _string_maker(raw: bytes) -> Callable[[], Literal | None]:
     return lambda: string_literal(_decode(raw[:65536]))
 
 
-def _table_maker(raws: list[bytes], c_octal: bool) -> Callable[[], Literal | None]:
+def _table_maker(raws: tuple[bytes, ...], c_octal: bool) -> Callable[[], Literal | None]:
     def make() -> Literal | None:
         values = [normal_number(_decode(r), c_octal) for r in raws]
         kept = [v for v in values if v is not None]
@@ -302,6 +325,26 @@ def _line_of(data: bytes, newlines: list[int], position: int) -> int:
     return bisect.bisect_left(newlines, position) + 1
 
 
+def _worth_making(
+    cand: Candidate, context: bool, registry: ConstantRegistry | None, text_sizes: frozenset[int]
+) -> bool:
+    """Cheap prefilters before a literal is normalised."""
+    raw = cand.raw
+    if raw and not raw[:1].isdigit():  # a string (or a #define body)
+        return string_may_pin(raw, text_sizes)
+    if raw:
+        return cand.raw_size >= _SMALL_RAW or (cand.direct and (context or len(raw) > 1))
+    if context:
+        return True
+    if "crypto" in classify_name(cand.name()):
+        return True
+    if registry is None:
+        return False
+    first = [normal_number(_decode(e)) for e in cand.elements[:16]]
+    values = [int(v, 0) for v in first if v is not None]
+    return registry.may_claim_table(values, len(cand.elements)) or registry.has_alias(cand.name())
+
+
 def pin(
     candidates: Iterable[Candidate],
     data: bytes,
@@ -320,11 +363,7 @@ def pin(
     for cand in candidates:
         symbol = enclosing.at(cand.start)
         context = file_crypto or (symbol is not None and index_of[id(symbol)] in crypto_definitions)
-        raw = cand.raw
-        if raw and not raw[:1].isdigit():  # a string (or a #define body)
-            if not string_may_pin(raw, text_sizes):
-                continue
-        elif raw and cand.raw_size < _SMALL_RAW and not (cand.direct and (context or len(raw) > 1)):
+        if not _worth_making(cand, context, registry, text_sizes):
             continue
         literal = cand.make()
         if literal is None:

@@ -48,9 +48,19 @@ _NEWLINES = re.compile(rb"[ \t\r\f\v]*\n[ \t\r\n\f\v]*")
 _WORD = rb"[A-Za-z0-9_$\x80-\xff]"
 _OPERATOR = rb"[-+*/%=<>!&|^~?:.#@\\]"  # characters that can fuse into a longer operator
 _SPACE = rb"[ \t\r\n\f\v]+"
+# after collapsing every whitespace run to one space, a space survives (as \x1f) only between
+# two word characters or two operator characters; the pattern starts with a literal space so the
+# regex engine scans for it quickly
 _KEEP_SPACE = re.compile(
-    rb"(?<=" + _WORD + rb")" + _SPACE + rb"(?=" + _WORD + rb")|"
-    rb"(?<=" + _OPERATOR + rb")" + _SPACE + rb"(?=" + _OPERATOR + rb")"
+    rb" (?:(?<="
+    + _WORD
+    + rb" )(?="
+    + _WORD
+    + rb")|(?<="
+    + _OPERATOR
+    + rb" )(?="
+    + _OPERATOR
+    + rb"))"
 )
 _ANY_SPACE = re.compile(_SPACE)
 _MARKS = {Span.MARK_OPEN: b"\x02", Span.MARK_CLOSE: b"\x03"}
@@ -108,7 +118,7 @@ def normalise(
     text = b"".join(code)
     if newline_sensitive:
         text = _NEWLINES.sub(b"\x1e", text)
-    text = _ANY_SPACE.sub(b"", _KEEP_SPACE.sub(b"\x1f", text))
+    text = _KEEP_SPACE.sub(b"\x1f", _ANY_SPACE.sub(b" ", text)).replace(b" ", b"")
     pieces = text.split(b"\x1c")
     out: list[bytes] = []
     for piece, kept in zip(pieces, strings, strict=True):
