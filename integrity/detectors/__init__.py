@@ -1,14 +1,15 @@
 """Detectors: the explicit registry of rule kinds, and `build_detectors` (one detector per rule).
 
-A kind maps to a factory `(rule, ruleset, grammars) -> Detector`. Declarative kinds are generic
-classes built from rule data; `builtin:<name>` kinds are coded detectors whose metadata and
-examples still live in signatures/. Kind "secret" rules are handed, all together, to the secrets
-detector (`integrity.detectors.secrets.build_secret_detectors`).
+A kind maps to a factory `(rule, context) -> Detector`. Declarative kinds are generic classes
+built from rule data; `builtin:<name>` kinds are coded detectors whose metadata and examples
+still live in signatures/. Kind "secret" rules are handed, all together, to the secrets detector
+(`integrity.detectors.secrets.build_secret_detectors`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from integrity.detectors.assembled import AssembledNameDetector
 from integrity.detectors.base import Detector, FileView
@@ -17,7 +18,7 @@ from integrity.detectors.dependencies import DependencyDetector
 from integrity.detectors.feature_check import FeatureCheckDetector
 from integrity.detectors.literal_change import LiteralChangeDetector
 from integrity.detectors.opaque import OpaqueBinaryDetector
-from integrity.detectors.query import QueryDetector
+from integrity.detectors.query import QueryBundle, QueryDetector, build_bundles
 from integrity.detectors.regex import RegexDetector
 from integrity.detectors.secrets import build_secret_detectors
 from integrity.errors import SignatureError
@@ -25,31 +26,35 @@ from integrity.rules.load import RuleSet
 from integrity.rules.schema import Rule
 from integrity.syntax.languages import Grammars
 
-__all__ = ["KINDS", "Detector", "FileView", "build_detectors"]
-
-Factory = Callable[[Rule, RuleSet, Grammars], Detector]
+__all__ = ["KINDS", "BuildContext", "Detector", "FileView", "build_detectors"]
 
 
-def _query(rule: Rule, ruleset: RuleSet, grammars: Grammars) -> Detector:
-    queries = {lang: q for (rid, lang), q in ruleset.queries.items() if rid == rule.id}
-    return QueryDetector(rule, queries)
+@dataclass(frozen=True, slots=True)
+class BuildContext:
+    """What a factory may use: the rule set, the run's grammars, the per-language query bundles."""
 
+    ruleset: RuleSet
+    grammars: Grammars
+    bundles: Mapping[str, QueryBundle]
+
+
+Factory = Callable[[Rule, BuildContext], Detector]
 
 KINDS: dict[str, Factory] = {
-    "query": _query,
-    "regex": lambda rule, ruleset, grammars: RegexDetector(rule),
-    "literal-change": lambda rule, ruleset, grammars: LiteralChangeDetector(rule),
-    "builtin:assembled-name": lambda rule, ruleset, grammars: AssembledNameDetector(rule, grammars),
-    "builtin:dependency-added": lambda rule, ruleset, grammars: DependencyDetector(rule, "added"),
-    "builtin:dependency-source": lambda rule, ruleset, grammars: DependencyDetector(rule, "source"),
-    "builtin:dependency-hash": lambda rule, ruleset, grammars: DependencyDetector(rule, "hash"),
-    "builtin:dependency-install-script": lambda rule, ruleset, grammars: DependencyDetector(
-        rule, "install-script"
+    "query": lambda rule, ctx: QueryDetector(rule, ctx.bundles),
+    "regex": lambda rule, ctx: RegexDetector(rule),
+    "literal-change": lambda rule, ctx: LiteralChangeDetector(rule),
+    "builtin:assembled-name": lambda rule, ctx: AssembledNameDetector(rule, ctx.grammars),
+    "builtin:confusable-identifier": lambda rule, ctx: ConfusableIdentifierDetector(
+        rule, ctx.grammars
     ),
-    "builtin:opaque-binary": lambda rule, ruleset, grammars: OpaqueBinaryDetector(rule),
-    "builtin:feature-check": lambda rule, ruleset, grammars: FeatureCheckDetector(rule, grammars),
-    "builtin:confusable-identifier": lambda rule, ruleset, grammars: ConfusableIdentifierDetector(
-        rule, grammars
+    "builtin:feature-check": lambda rule, ctx: FeatureCheckDetector(rule, ctx.grammars),
+    "builtin:opaque-binary": lambda rule, ctx: OpaqueBinaryDetector(rule),
+    "builtin:dependency-added": lambda rule, ctx: DependencyDetector(rule, "added"),
+    "builtin:dependency-source": lambda rule, ctx: DependencyDetector(rule, "source"),
+    "builtin:dependency-hash": lambda rule, ctx: DependencyDetector(rule, "hash"),
+    "builtin:dependency-install-script": lambda rule, ctx: DependencyDetector(
+        rule, "install-script"
     ),
 }
 
@@ -57,8 +62,16 @@ KINDS: dict[str, Factory] = {
 def build_detectors(ruleset: RuleSet, grammars: Grammars) -> tuple[Detector, ...]:
     """One detector per rule (secret rules: whatever the secrets detector builds from them).
 
+    Build once per run and thread: query detectors of a language share one combined query.
     Raises SignatureError for a kind with no registered detector.
     """
+    query_rules = [rule for rule in ruleset.rules if rule.kind == "query"]
+    languages = {lang for rule in query_rules for lang in rule.languages}
+    loaded = {lang: grammars.language(lang) for lang in sorted(languages)}
+    bundles = build_bundles(
+        query_rules, ruleset.queries, {k: v for k, v in loaded.items() if v is not None}
+    )
+    context = BuildContext(ruleset, grammars, bundles)
     detectors: list[Detector] = []
     secrets: list[Rule] = []
     for rule in ruleset.rules:
@@ -70,7 +83,7 @@ def build_detectors(ruleset: RuleSet, grammars: Grammars) -> tuple[Detector, ...
             raise SignatureError(
                 f"{rule.source_file}: rule {rule.id}: no detector for kind {rule.kind!r}"
             )
-        detectors.append(factory(rule, ruleset, grammars))
+        detectors.append(factory(rule, context))
     if secrets:
         detectors.extend(build_secret_detectors(secrets))
     return tuple(detectors)

@@ -25,6 +25,7 @@ class Scope:
     languages: frozenset[str]
     include: pathspec.PathSpec[Any] | None
     exclude: pathspec.PathSpec[Any] | None
+    diff_only: bool = False
 
     @classmethod
     def of(cls, rule: Rule) -> Scope:
@@ -35,11 +36,11 @@ class Scope:
             if rule.exclude_paths
             else None
         )
-        return cls(frozenset(rule.languages), include, exclude)
+        return cls(frozenset(rule.languages), include, exclude, rule.diff_only)
 
     def accepts(self, view: FileView) -> bool:
         """True when the view's language and path are in scope."""
-        if view.after is None:
+        if view.after is None or (self.diff_only and view.before is None):
             return False
         if self.languages and view.language not in self.languages:
             return False
@@ -132,6 +133,17 @@ def symbol_at(view: FileView, line: int) -> str | None:
     return best.name if best is not None else None
 
 
-def keyword_hit(text_lower: str, keywords: Sequence[str]) -> bool:
-    """True when no keywords are given, or one of them occurs (case-insensitive)."""
-    return not keywords or any(keyword.lower() in text_lower for keyword in keywords)
+def keyword_hit(data: bytes | None, keywords: Sequence[bytes]) -> bool:
+    """True when no keywords are given, or one occurs in the data (ASCII case-insensitive).
+
+    `keywords` must already be lowercased bytes (see `lower_keywords`).
+    """
+    if not keywords:
+        return True
+    lowered = (data or b"").lower()
+    return any(keyword in lowered for keyword in keywords)
+
+
+def lower_keywords(keywords: Sequence[str]) -> tuple[bytes, ...]:
+    """Rule keywords as lowercased UTF-8 bytes for `keyword_hit`."""
+    return tuple(keyword.lower().encode("utf-8") for keyword in keywords)

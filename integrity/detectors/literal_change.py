@@ -15,7 +15,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from integrity.detectors.base import FileView
-from integrity.detectors.common import LineIndex, Scope, keyword_hit, make_finding, symbol_at
+from integrity.detectors.common import (
+    LineIndex,
+    Scope,
+    keyword_hit,
+    lower_keywords,
+    make_finding,
+    symbol_at,
+)
 from integrity.model import Finding
 from integrity.rules.schema import Rule, compile_re2
 
@@ -31,6 +38,7 @@ class LiteralChangeDetector:
     def __init__(self, rule: Rule) -> None:
         self.rule = rule
         self._scope = Scope.of(rule)
+        self._keywords = lower_keywords(rule.keywords)
         self._pattern: Any = compile_re2(rule.pattern) if rule.pattern else None
         self._names: Any = compile_re2(rule.names) if rule.names else None
         self._assignment: Any = compile_re2(_ASSIGNMENT)
@@ -50,7 +58,7 @@ class LiteralChangeDetector:
             return
         before = view.before.decode("utf-8", "replace")  # re2 needs valid UTF-8
         after = view.after.decode("utf-8", "replace")
-        if not keyword_hit(before.lower(), self.rule.keywords):
+        if not keyword_hit(view.before, self._keywords):
             return
         mapping = _line_map(before, after)
         if self._pattern is not None:

@@ -56,8 +56,9 @@ def classify(path: str, data: bytes) -> str | None:
         return "executable: compiled code"
     if b"\x00" in data[:HEAD]:
         return "binary"
-    if len(data) >= MIN_ENTROPY_SIZE:
-        entropy = shannon_entropy(data[:SAMPLE])
+    sample = data[:SAMPLE]
+    if len(data) >= MIN_ENTROPY_SIZE and not sample.isascii():  # ASCII tops out near 6.6 bits
+        entropy = shannon_entropy(sample)
         if entropy > ENTROPY_THRESHOLD:
             return f"high-entropy ({entropy:.2f} bits/byte)"
     return None

@@ -1,28 +1,85 @@
-"""The generic tree-sitter query detector (kind = "query")."""
+"""The generic tree-sitter query detector (kind = "query").
+
+All query rules of one language run as one combined tree-sitter query (a `QueryBundle`): one
+traversal of the tree instead of one per rule, about three times faster on C. Each rule keeps its
+own detector (its id, scope, keywords); the bundle remembers the matches of the last tree it ran
+on, so the detectors of one file share one traversal. A bundle belongs to the detectors built for
+one run (one thread), never to the module.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 
 import tree_sitter
 
 from integrity.detectors.base import FileView
-from integrity.detectors.common import LineIndex, Scope, make_finding
+from integrity.detectors.common import LineIndex, Scope, keyword_hit, lower_keywords, make_finding
 from integrity.model import Finding
-from integrity.rules.queries import Predicates, function_name
+from integrity.rules.queries import Predicates, function_name, prepare
 from integrity.rules.schema import Rule
 
-_MATCH_LIMIT = 4096
+_MATCH_LIMIT = 16384
+Captures = dict[str, list[tree_sitter.Node]]
+
+
+@dataclass(frozen=True, slots=True)
+class BundledQuery:
+    """One rule's part of a bundle: its id, query text and number of patterns."""
+
+    rule_id: str
+    text: str
+    patterns: int
+
+
+class QueryBundle:
+    """Every query rule of one language compiled as one query; matches grouped by rule."""
+
+    def __init__(self, language: tree_sitter.Language, parts: Sequence[BundledQuery]) -> None:
+        self._owner: list[str] = []
+        for part in parts:
+            self._owner.extend([part.rule_id] * part.patterns)
+        self._query = tree_sitter.Query(language, "\n".join(prepare(p.text) for p in parts))
+        self._predicates = Predicates()
+        self._tree: tree_sitter.Tree | None = None
+        self._matches: dict[str, list[Captures]] = {}
+
+    def matches(self, tree: tree_sitter.Tree, rule_id: str) -> list[Captures]:
+        """The matches of one rule's patterns on a tree (computed once per tree)."""
+        if self._tree is not tree:
+            cursor = tree_sitter.QueryCursor(self._query, match_limit=_MATCH_LIMIT)
+            grouped: dict[str, list[Captures]] = {}
+            for index, captures in cursor.matches(tree.root_node, self._predicates):
+                grouped.setdefault(self._owner[index], []).append(captures)
+            self._tree, self._matches = tree, grouped
+        return self._matches.get(rule_id, [])
+
+
+def build_bundles(
+    rules: Sequence[Rule],
+    compiled: Mapping[tuple[str, str], tree_sitter.Query],
+    languages: Mapping[str, tree_sitter.Language],
+) -> dict[str, QueryBundle]:
+    """One bundle per language over the query rules (in rule order)."""
+    parts: dict[str, list[BundledQuery]] = {}
+    for rule in rules:
+        for language in rule.languages:
+            query = compiled.get((rule.id, language))
+            if rule.query is not None and query is not None and language in languages:
+                part = BundledQuery(rule.id, rule.query, query.pattern_count)
+                parts.setdefault(language, []).append(part)
+    return {language: QueryBundle(languages[language], p) for language, p in parts.items()}
 
 
 class QueryDetector:
-    """Runs one rule's compiled query on the view's tree; reports the `report` capture."""
+    """One query rule: reports the `report` capture of each of its matches."""
 
-    def __init__(self, rule: Rule, queries: Mapping[str, tree_sitter.Query]) -> None:
+    def __init__(self, rule: Rule, bundles: Mapping[str, QueryBundle]) -> None:
         self.rule = rule
-        self._queries = dict(queries)
+        self._bundles = {lang: b for lang, b in bundles.items() if lang in rule.languages}
         self._scope = Scope.of(rule)
-        self._predicates = Predicates()
+        self._keywords = lower_keywords(rule.keywords)
 
     @property
     def rule_id(self) -> str:
@@ -30,29 +87,28 @@ class QueryDetector:
         return self.rule.id
 
     def wants(self, view: FileView) -> bool:
-        """A parsed file in one of the rule's languages and paths."""
+        """A parsed file in one of the rule's languages and paths holding one of its keywords."""
         return (
-            view.tree is not None and view.language in self._queries and self._scope.accepts(view)
+            view.tree is not None
+            and view.language in self._bundles
+            and self._scope.accepts(view)
+            and keyword_hit(view.after, self._keywords)
         )
 
     def detect(self, view: FileView) -> Iterator[Finding]:
         """One finding per distinct reported node."""
-        if view.tree is None or view.language is None or view.language not in self._queries:
+        if view.tree is None or view.language is None or view.language not in self._bundles:
             return
-        cursor = tree_sitter.QueryCursor(self._queries[view.language], match_limit=_MATCH_LIMIT)
         index: LineIndex | None = None
         seen: set[tuple[int, int]] = set()
         report = self.rule.report or ""
-        for _, captures in cursor.matches(view.tree.root_node, self._predicates):
+        for captures in self._bundles[view.language].matches(view.tree, self.rule.id):
             nodes = captures.get(report)
-            if not nodes:
+            if not nodes or (nodes[0].start_byte, nodes[0].end_byte) in seen:
                 continue
             node = nodes[0]
-            if (node.start_byte, node.end_byte) in seen:
-                continue
             seen.add((node.start_byte, node.end_byte))
-            if index is None:
-                index = LineIndex(view.text())
+            index = index or LineIndex(view.text())
             start, end = node.start_point[0] + 1, node.end_point[0] + 1
             texts = {name: _text(found[0]) for name, found in captures.items() if found}
             yield make_finding(

@@ -8,7 +8,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from integrity.detectors.base import FileView
-from integrity.detectors.common import LineIndex, Scope, keyword_hit, make_finding, symbol_at
+from integrity.detectors.common import (
+    LineIndex,
+    Scope,
+    keyword_hit,
+    lower_keywords,
+    make_finding,
+    symbol_at,
+)
 from integrity.model import Finding
 from integrity.rules.schema import Rule, compile_re2
 
@@ -35,6 +42,7 @@ class RegexDetector:
         self.rule = rule
         self._regex: Any = compile_re2(rule.pattern or "")
         self._scope = Scope.of(rule)
+        self._keywords = lower_keywords(rule.keywords)
         self._group: str | int = "payload" if "payload" in self._regex.groupindex else 0
 
     @property
@@ -43,14 +51,12 @@ class RegexDetector:
         return self.rule.id
 
     def wants(self, view: FileView) -> bool:
-        """In scope by language and path."""
-        return self._scope.accepts(view)
+        """In scope by language and path, and one of the keywords occurs."""
+        return self._scope.accepts(view) and keyword_hit(view.after, self._keywords)
 
     def detect(self, view: FileView) -> Iterator[Finding]:
         """One finding per match."""
         text = (view.after or b"").decode("utf-8", "replace")  # re2 needs valid UTF-8
-        if not keyword_hit(text.lower(), self.rule.keywords):
-            return
         index = LineIndex(text)
         count = 0
         for match in self._regex.finditer(text):

@@ -43,8 +43,8 @@ _COMMON_KEYS = frozenset(
     }
 )
 _KIND_KEYS: dict[str, frozenset[str]] = {
-    "query": frozenset({"query", "report"}),
-    "regex": frozenset({"pattern", "keywords", "entropy"}),
+    "query": frozenset({"query", "report", "keywords", "diff_only"}),
+    "regex": frozenset({"pattern", "keywords", "entropy", "diff_only"}),
     "secret": frozenset({"pattern", "keywords", "entropy", "secret_group", "checksum"}),
     "literal-change": frozenset({"names", "pattern", "keywords"}),
     "builtin": frozenset({"pattern", "keywords", "names", "entropy"}),
@@ -96,6 +96,7 @@ class Rule:
     # literal-change kind: regex over the names whose constants are watched
     names: str | None = None
     # scope
+    diff_only: bool = False
     paths: tuple[str, ...] = ()
     exclude_paths: tuple[str, ...] = ()
     examples: tuple[Example, ...] = ()
@@ -163,6 +164,7 @@ def _parse(raw: Mapping[str, Any]) -> Rule:
         secret_group=_string(raw, "secret_group") or None,
         checksum=_string(raw, "checksum") or None,
         names=_string(raw, "names") or None,
+        diff_only=_bool(raw, "diff_only"),
         paths=_strings(raw, "paths"),
         exclude_paths=_strings(raw, "exclude_paths"),
         examples=_examples(raw.get("example")),
@@ -221,6 +223,13 @@ def _strings(raw: Mapping[str, Any], key: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise _Problem(f"{key!r} must be a list of strings")
     return tuple(value)
+
+
+def _bool(raw: Mapping[str, Any], key: str) -> bool:
+    value = raw.get(key, False)
+    if not isinstance(value, bool):
+        raise _Problem(f"{key!r} must be true or false")
+    return value
 
 
 def _number(raw: Mapping[str, Any], key: str) -> float | None:
