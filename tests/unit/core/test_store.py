@@ -60,8 +60,16 @@ def test_other_key_is_refused():
 def test_whitespace_edit_is_refused_under_trust():
     key = Ed25519PrivateKey.generate()
     data = render_baseline(sample(), key).replace(b'{"files"', b'{ "files"', 1)
-    with pytest.raises(BaselineError, match="canonical"):
+    with pytest.raises(TrustError, match="does not verify"):
         load_baseline_bytes(data, "mem", key.public_key())
+
+
+def test_forged_signature_member_is_refused():
+    key = Ed25519PrivateKey.generate()
+    data = render_baseline(sample(), key)
+    with pytest.raises(BaselineError, match="canonical"):
+        load_baseline_bytes(data.replace(b'"algorithm":"ed25519"', b'"algorithm" :"ed25519"'),
+                            "mem", key.public_key())
 
 
 def test_value_edit_breaks_signature():
