@@ -71,8 +71,9 @@ def bench_build(work: Path, runs: int) -> None:
         f"find {tree} -type f -name '*.dat' -print0 | xargs -0 -P2 sha256sum", runs, shell=True
     )
     ours = median_time(
-        integrity_cmd("baseline", "build", str(tree), "-o", str(work / "b20k.json"),
-                      "-j", "2", "--quiet"),
+        integrity_cmd(
+            "baseline", "build", str(tree), "-o", str(work / "b20k.json"), "-j", "2", "--quiet"
+        ),
         runs,
     )
     print(f"tree: 20,000 files, {size / MIB:.0f} MiB")
@@ -101,13 +102,18 @@ def bench_verify(work: Path) -> None:
         "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
     )
     verify = integrity_cmd("verify", str(tree), "--baseline", str(baseline), "--quiet", "-j", "2")
-    out = subprocess.run([sys.executable, "-c", wrapper, *verify], check=True,
-                         capture_output=True, text=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", wrapper, *verify], check=True, capture_output=True, text=True
+    ).stdout.split()
     verify_s, peak_kib = float(out[0]), int(out[1])
-    print(f"verify of unchanged 100,000-file tree: {verify_s:.2f} s, "
-          f"peak RSS {peak_kib / 1024:.0f} MB (target < 300)")
-    print(f"baseline load ({len(loaded.baseline.files)} entries, "
-          f"{baseline.stat().st_size / MIB:.1f} MiB): {load_s:.2f} s (target < 1)")
+    print(
+        f"verify of unchanged 100,000-file tree: {verify_s:.2f} s, "
+        f"peak RSS {peak_kib / 1024:.0f} MB (target < 300)"
+    )
+    print(
+        f"baseline load ({len(loaded.baseline.files)} entries, "
+        f"{baseline.stat().st_size / MIB:.1f} MiB): {load_s:.2f} s (target < 1)"
+    )
 
 
 def main() -> None:

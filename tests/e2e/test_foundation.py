@@ -162,7 +162,9 @@ def test_policy_frozen_and_sensitive_globs_set_severity(
     assert severities == {"src/auth.c": "high", "src/util.c": "medium"}
     assert code == 1
     # The same run with a higher threshold passes.
-    code, _ = _verify_json(run_cli, tree, baseline, "--config", str(config), "--fail-on", "critical")
+    code, _ = _verify_json(
+        run_cli, tree, baseline, "--config", str(config), "--fail-on", "critical"
+    )
     assert code == 0
     # pyproject.toml [tool.integrity] works as the config too.
     monkeypatch.chdir(tmp_path)
@@ -191,8 +193,9 @@ def test_signed_baseline_trust(tree: Path, tmp_path: Path, run_cli: Run, keys: t
     # Another key.
     other = tmp_path / "other"
     assert run_cli("keygen", "--out", str(other)).code == 0
-    wrong = run_cli("verify", str(tree), "--baseline", str(signed), "--trust",
-                    str(other / "integrity.pub"))
+    wrong = run_cli(
+        "verify", str(tree), "--baseline", str(signed), "--trust", str(other / "integrity.pub")
+    )
     assert wrong.code == 3
     assert "not by the trusted key" in wrong.stderr
 
@@ -272,7 +275,9 @@ def test_empty_tree(tmp_path: Path, run_cli: Run):
     assert (code, doc["findings"]) == (0, [])
 
 
-def test_gitignored_files_count_and_git_dir_does_not(tmp_path: Path, run_cli: Run, git_repo: GitRepo):
+def test_gitignored_files_count_and_git_dir_does_not(
+    tmp_path: Path, run_cli: Run, git_repo: GitRepo
+):
     git_repo.commit({".gitignore": "m4/*.m4\n", "configure.ac": "AC_INIT([x], [1])\n"})
     git_repo.write({"m4/build-to-host.m4": "dnl serial 30\n"})
     baseline = tmp_path / "base.json"
@@ -286,8 +291,9 @@ def test_exclude_globs_from_config(tree: Path, tmp_path: Path, run_cli: Run):
     config = tmp_path / "integrity.toml"
     config.write_text('exclude = ["*.md"]\n')
     baseline = tmp_path / "base.json"
-    result = run_cli("baseline", "build", str(tree), "-o", str(baseline), "--config", str(config),
-                     "--quiet")
+    result = run_cli(
+        "baseline", "build", str(tree), "-o", str(baseline), "--config", str(config), "--quiet"
+    )
     assert result.code == 0
     paths = [f["path"] for f in json.loads(baseline.read_text())["files"]]
     assert "README.md" not in paths
@@ -302,20 +308,29 @@ def test_git_ref_source_and_gitlinks(tmp_path: Path, run_cli: Run, git_repo: Git
     git_repo.git("add", "a.py")  # not -A: that would drop the gitlink (no worktree folder)
     git_repo.git("commit", "-q", "-m", "two")
     baseline = tmp_path / "base.json"
-    result = run_cli("baseline", "build", f"git:{first}", "-o", str(baseline), "--repo",
-                     str(git_repo.path), "--quiet")
+    result = run_cli(
+        "baseline",
+        "build",
+        f"git:{first}",
+        "-o",
+        str(baseline),
+        "--repo",
+        str(git_repo.path),
+        "--quiet",
+    )
     assert result.code == 0, result.stderr
     doc = json.loads(baseline.read_text())
     assert doc["header"]["source"]["commit"] == first
-    code, report = _verify_json(run_cli, "git:HEAD", baseline, "--repo", str(git_repo.path))
+    _code, report = _verify_json(run_cli, "git:HEAD", baseline, "--repo", str(git_repo.path))
     kinds = {c["path"]: c["kind"] for c in report["changes"]}
     assert kinds == {"a.py": "modified", "vendor/lib": "added"}
     head = tmp_path / "head.json"
     _build(run_cli, "git:HEAD", head, "--repo", str(git_repo.path))
     entry = next(f for f in json.loads(head.read_text())["files"] if f["path"] == "vendor/lib")
     assert (entry["type"], entry["target"]) == ("gitlink", sub)
-    unknown = run_cli("verify", "git:no-such-ref", "--baseline", str(baseline), "--repo",
-                      str(git_repo.path))
+    unknown = run_cli(
+        "verify", "git:no-such-ref", "--baseline", str(baseline), "--repo", str(git_repo.path)
+    )
     assert unknown.code == 3
     assert "Traceback" not in unknown.stderr
 
@@ -345,8 +360,9 @@ def test_hostile_tree_is_recorded_not_followed(tmp_path: Path, run_cli: Run):
     weird = os.fsencode(root) + b"/bad\xffname\n\x1b[31mred"
     os.symlink(b"/etc/shadow", weird)
     baseline = tmp_path / "base.json"
-    result = run_cli("baseline", "build", str(root), "-o", str(baseline), "--quiet",
-                     "--fail-on", "critical")
+    result = run_cli(
+        "baseline", "build", str(root), "-o", str(baseline), "--quiet", "--fail-on", "critical"
+    )
     assert result.code == 0, result.stderr
     doc = json.loads(baseline.read_text())
     entries = {f["path"]: f for f in doc["files"]}
@@ -360,7 +376,9 @@ def test_hostile_tree_is_recorded_not_followed(tmp_path: Path, run_cli: Run):
     assert weird_name in entries  # round-trips through JSON as \udcff / \n / \u001b
     scan = run_cli("scan", str(root), "--format", "json", "--quiet")
     assert scan.code == 1
-    unsafe = {f["path"] for f in json.loads(scan.stdout)["findings"] if f["category"] == "unsafe-input"}
+    unsafe = {
+        f["path"] for f in json.loads(scan.stdout)["findings"] if f["category"] == "unsafe-input"
+    }
     assert {"passwd", "up", "fifo", os.fsdecode(b"bad\xffname\n\x1b[31mred")} <= unsafe
     text = run_cli("scan", str(root), "--quiet")
     assert "\x1b" not in text.stdout
@@ -381,7 +399,9 @@ def test_sparse_2gib_file_hashed_in_bounded_memory(tmp_path: Path):
     )
     out = subprocess.run(
         [sys.executable, "-c", code, str(root), str(tmp_path / "b.json")],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     peak_kib = int(out.stdout.strip().splitlines()[-1])
     assert peak_kib < 400 * 1024, f"peak RSS {peak_kib} KiB"

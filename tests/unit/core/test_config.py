@@ -19,7 +19,8 @@ def test_defaults_when_no_file(tmp_path: Path):
 
 def test_globs_and_values():
     policy = parse_policy(
-        b'frozen = ["src/crypto/**"]\nsensitive = ["*.pem"]\nfail_on = "medium"\n', "t",
+        b'frozen = ["src/crypto/**"]\nsensitive = ["*.pem"]\nfail_on = "medium"\n',
+        "t",
         pyproject=False,
     )
     assert policy.is_frozen("src/crypto/aes.c")

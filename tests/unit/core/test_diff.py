@@ -6,8 +6,14 @@ from integrity.diff import diff_records
 from integrity.model import ChangeKind, EntryType, FileRecord
 
 
-def rec(path: str, sha: str | None, *, kind: EntryType = EntryType.FILE, exe: bool = False,
-        target: str | None = None) -> FileRecord:
+def rec(
+    path: str,
+    sha: str | None,
+    *,
+    kind: EntryType = EntryType.FILE,
+    exe: bool = False,
+    target: str | None = None,
+) -> FileRecord:
     return FileRecord(path, kind, 1, exe, sha, None, target)
 
 

@@ -12,17 +12,41 @@ FORBIDDEN = {
     "integrity.model": ("integrity.",),
     "integrity.errors": ("integrity.",),
     "integrity.report": (
-        "integrity.engine", "integrity.detectors", "integrity.rules", "integrity.commands",
-        "integrity.cli", "integrity.sources", "integrity.filework",
+        "integrity.engine",
+        "integrity.detectors",
+        "integrity.rules",
+        "integrity.commands",
+        "integrity.cli",
+        "integrity.sources",
+        "integrity.filework",
     ),
-    "integrity.sources": ("integrity.engine", "integrity.detectors", "integrity.report",
-                          "integrity.commands", "integrity.cli"),
-    "integrity.syntax": ("integrity.engine", "integrity.detectors", "integrity.report",
-                         "integrity.commands", "integrity.cli", "integrity.rules"),
-    "integrity.detectors": ("integrity.engine", "integrity.report", "integrity.commands",
-                            "integrity.cli"),
-    "integrity.rules": ("integrity.engine", "integrity.report", "integrity.commands",
-                        "integrity.cli"),
+    "integrity.sources": (
+        "integrity.engine",
+        "integrity.detectors",
+        "integrity.report",
+        "integrity.commands",
+        "integrity.cli",
+    ),
+    "integrity.syntax": (
+        "integrity.engine",
+        "integrity.detectors",
+        "integrity.report",
+        "integrity.commands",
+        "integrity.cli",
+        "integrity.rules",
+    ),
+    "integrity.detectors": (
+        "integrity.engine",
+        "integrity.report",
+        "integrity.commands",
+        "integrity.cli",
+    ),
+    "integrity.rules": (
+        "integrity.engine",
+        "integrity.report",
+        "integrity.commands",
+        "integrity.cli",
+    ),
     "integrity.engine": ("integrity.commands", "integrity.cli", "integrity.report"),
 }
 ALLOWED_ANYWHERE = ("integrity.model", "integrity.errors")
@@ -66,7 +90,6 @@ def test_nothing_imports_the_cli():
     offenders = [
         module_name(p)
         for p in PACKAGE.rglob("*.py")
-        if module_name(p) not in ("integrity.__main__",)
-        and "integrity.cli" in imports(p)
+        if module_name(p) not in ("integrity.__main__",) and "integrity.cli" in imports(p)
     ]
     assert offenders == []

@@ -21,15 +21,32 @@ from integrity.model import (
 
 
 def sample() -> Baseline:
-    header = BaselineHeader(1, "0.0.0-test", "sha256:00", SourceInfo("directory", "t"), "2026-01-01T00:00:00Z")
+    header = BaselineHeader(
+        1, "0.0.0-test", "sha256:00", SourceInfo("directory", "t"), "2026-01-01T00:00:00Z"
+    )
     files = (
-        FileRecord("a.c", EntryType.FILE, 10, False, "ab" * 32, "c",
-                   symbols=(Symbol("f", "function", 1, 3, "d1", ("auth",)),),
-                   constants=(Constant("tbl#0", "0x01,0x02", 5, "f", "P-256"),),
-                   parser="tree-sitter", token_digest="t1"),
+        FileRecord(
+            "a.c",
+            EntryType.FILE,
+            10,
+            False,
+            "ab" * 32,
+            "c",
+            symbols=(Symbol("f", "function", 1, 3, "d1", ("auth",)),),
+            constants=(Constant("tbl#0", "0x01,0x02", 5, "f", "P-256"),),
+            parser="tree-sitter",
+            token_digest="t1",
+        ),
         FileRecord("bad\udcffname\n", EntryType.FILE, 1, True, "cd" * 32),
-        FileRecord("l", EntryType.SYMLINK, 0, False, None, target="/etc/passwd",
-                   problem="symlink points outside the tree"),
+        FileRecord(
+            "l",
+            EntryType.SYMLINK,
+            0,
+            False,
+            None,
+            target="/etc/passwd",
+            problem="symlink points outside the tree",
+        ),
     )
     return Baseline(header, files)
 
@@ -68,8 +85,11 @@ def test_forged_signature_member_is_refused():
     key = Ed25519PrivateKey.generate()
     data = render_baseline(sample(), key)
     with pytest.raises(BaselineError, match="canonical"):
-        load_baseline_bytes(data.replace(b'"algorithm":"ed25519"', b'"algorithm" :"ed25519"'),
-                            "mem", key.public_key())
+        load_baseline_bytes(
+            data.replace(b'"algorithm":"ed25519"', b'"algorithm" :"ed25519"'),
+            "mem",
+            key.public_key(),
+        )
 
 
 def test_value_edit_breaks_signature():
