@@ -34,6 +34,23 @@ MODE_SYMLINK = 0o120000
 _MAX_TREE_OBJECT = 64 << 20
 _BAD_NAMES = frozenset({"", ".", ".."})
 PROBLEM_ESCAPES = "path escapes the tree"
+MAX_DEPTH = 256
+MAX_ENTRIES = 1_000_000
+
+
+class _Budget:
+    """Entries one walk may still visit (a "git bomb" reuses one subtree many times)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.left = limit
+
+    def spend(self) -> bool:
+        self.left -= 1
+        return self.left >= 0
+
+    def problem(self) -> str:
+        return f"tree walk stopped: more than {self.limit} entries"
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,21 +162,46 @@ class ObjectReader:
         )
 
     def walk(
-        self, binsha: bytes, prefix: str = ""
+        self, binsha: bytes, max_entries: int = MAX_ENTRIES
     ) -> Iterator[tuple[str, Entry | None, str | None]]:
-        """(path, entry, problem) for every non-tree entry below a tree, depth first."""
-        for name, entry in sorted(self.tree(binsha).items()):
-            path = f"{prefix}{name}"
-            if name in _BAD_NAMES or "/" in name:
-                yield path, None, PROBLEM_ESCAPES
-            elif entry.is_tree:
-                yield from self.walk(entry.binsha, path + "/")
-            else:
-                yield path, entry, None
+        """(path, entry, problem) for every non-tree entry below a tree (bounded walk)."""
+        budget = _Budget(max_entries)
+        pending: list[tuple[str, bytes, int]] = [("", binsha, 0)]
+        while pending:
+            prefix, current, depth = pending.pop()
+            for name, entry in sorted(self.tree(current).items()):
+                path = f"{prefix}{name}"
+                if not budget.spend():
+                    yield path, None, budget.problem()
+                    return
+                if name in _BAD_NAMES or "/" in name:
+                    yield path, None, PROBLEM_ESCAPES
+                elif entry.is_tree and depth >= MAX_DEPTH:
+                    yield path, None, f"tree nested deeper than {MAX_DEPTH} levels"
+                elif entry.is_tree:
+                    pending.append((path + "/", entry.binsha, depth + 1))
+                else:
+                    yield path, entry, None
 
-    def diff(self, old: bytes | None, new: bytes | None, prefix: str = "") -> Iterator[Delta]:
-        """Every path whose entry differs between two trees; equal subtrees are never opened."""
-        if old == new:
+    def diff(
+        self, old: bytes | None, new: bytes | None, max_entries: int = MAX_ENTRIES
+    ) -> Iterator[Delta]:
+        """Every path whose entry differs between two trees; equal subtrees are never opened.
+
+        A walk visiting more than `max_entries` entries, or nested deeper than MAX_DEPTH, ends
+        with a Delta whose `problem` says so (recorded as a hostile entry, never an endless walk).
+        """
+        yield from self._diff(old, new, "", 0, _Budget(max_entries))
+
+    def _diff(
+        self, old: bytes | None, new: bytes | None, prefix: str, depth: int, budget: _Budget
+    ) -> Iterator[Delta]:
+        if old == new or budget.left < 0:
+            return
+        if depth > MAX_DEPTH:
+            yield Delta(
+                prefix.rstrip("/"), None, None, f"tree nested deeper than {MAX_DEPTH} levels"
+            )
             return
         left = self.tree(old) if old is not None else {}
         right = self.tree(new) if new is not None else {}
@@ -168,13 +210,18 @@ class ObjectReader:
             if a == b:
                 continue
             path = f"{prefix}{name}"
+            if not budget.spend():
+                yield Delta(path, None, None, budget.problem())
+                return
             if name in _BAD_NAMES or "/" in name:
                 yield Delta(path, None, None, PROBLEM_ESCAPES)
                 continue
             a_tree = a.binsha if a is not None and a.is_tree else None
             b_tree = b.binsha if b is not None and b.is_tree else None
             if a_tree is not None or b_tree is not None:
-                yield from self.diff(a_tree, b_tree, path + "/")
+                yield from self._diff(a_tree, b_tree, path + "/", depth + 1, budget)
+                if budget.left < 0:
+                    return
             a_leaf = a if a is not None and not a.is_tree else None
             b_leaf = b if b is not None and not b.is_tree else None
             if a_leaf is not None or b_leaf is not None:

@@ -50,3 +50,45 @@ def test_file_replaced_by_directory(git_repo) -> None:  # type: ignore[no-untype
     new = resolve_commit(repo, "HEAD").tree.binsha
     got = sorted((d.path, d.old is not None, d.new is not None) for d in reader.diff(old, new))
     assert got == [("a", True, False), ("a/b.txt", False, True)]
+
+
+def _mktree(repo_path: Any, lines: list[str]) -> str:
+    import subprocess
+
+    done = subprocess.run(
+        ["git", "-C", str(repo_path), "mktree"],
+        input="".join(f"{line}\n" for line in lines).encode(),
+        capture_output=True,
+        check=True,
+    )
+    return done.stdout.decode().strip()
+
+
+def _blob(repo_path: Any, data: bytes) -> str:
+    import subprocess
+
+    done = subprocess.run(
+        ["git", "-C", str(repo_path), "hash-object", "-w", "--stdin"],
+        input=data,
+        capture_output=True,
+        check=True,
+    )
+    return done.stdout.decode().strip()
+
+
+def test_git_bomb_and_deep_nesting_are_cut_short(git_repo) -> None:  # type: ignore[no-untyped-def]
+    blob = _blob(git_repo.path, b"boom\n")
+    tree = _mktree(git_repo.path, [f"100644 blob {blob}\tf{i}" for i in range(10)])
+    for _ in range(6):  # 10**7 paths, 70 tree objects
+        tree = _mktree(git_repo.path, [f"040000 tree {tree}\td{i}" for i in range(10)])
+    reader = ObjectReader(open_repo(git_repo.path).odb)
+    deltas = list(reader.diff(None, bytes.fromhex(tree), max_entries=5_000))
+    assert len(deltas) <= 5_001
+    assert deltas[-1].problem == "tree walk stopped: more than 5000 entries"
+    walked = list(reader.walk(bytes.fromhex(tree), max_entries=5_000))
+    assert walked[-1][2] == "tree walk stopped: more than 5000 entries"
+    deep = _mktree(git_repo.path, [f"100644 blob {blob}\tleaf"])
+    for _ in range(300):
+        deep = _mktree(git_repo.path, [f"040000 tree {deep}\td"])
+    problems = [d.problem for d in reader.diff(None, bytes.fromhex(deep)) if d.problem]
+    assert problems == ["tree nested deeper than 256 levels"]
