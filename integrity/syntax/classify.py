@@ -138,53 +138,54 @@ _BUILD_NAMES = frozenset(
 )
 _BUILD_SUFFIXES = (".m4", ".cmake", ".am", ".ac", ".mk", ".mak", ".bzl", ".gyp", ".gypi")
 
-_SPLIT = re.compile(r"[^A-Za-z0-9]+")
 _CAMEL = re.compile(r"[A-Z]+[0-9]*(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+[a-z]*")
 _GLUED_MIN = 7
 
 
 def word_parts(name: str) -> tuple[str, ...]:
     """Lower-cased word parts of an identifier or path component."""
-    parts: list[str] = []
-    for chunk in _SPLIT.split(name):
-        if chunk:
-            parts.extend(piece.lower() for piece in _CAMEL.findall(chunk))
-    return tuple(parts)
+    return tuple(piece.lower() for piece in _CAMEL.findall(name))
 
 
-def _prefix_regex(entries: tuple[tuple[str, tuple[str, ...]], ...]) -> re.Pattern[str]:
+def _prefix_alternatives(entries: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
     alternatives = []
     for prefix, exclusions in entries:
         guard = "".join(f"(?!{re.escape(e)})" for e in exclusions)
         alternatives.append(guard + re.escape(prefix))
-    return re.compile("(?:" + "|".join(alternatives) + ")")
+    return "|".join(alternatives)
 
 
-_PREFIX_RE = {tag: _prefix_regex(entries) for tag, entries in _PREFIXES.items()}
-_SUBSTRING_RE = {
-    tag: re.compile("|".join(re.escape(s) for s in stems)) for tag, stems in _SUBSTRINGS.items()
-}
+# one regex per kind of test; the named group that matched says which tag
+_PREFIX_RE = re.compile(
+    "|".join(f"(?P<{tag.name}>{_prefix_alternatives(e)})" for tag, e in _PREFIXES.items())
+)
+_SUBSTRING_RE = re.compile(
+    "|".join(
+        f"(?P<{tag.name}>" + "|".join(re.escape(s) for s in stems) + ")"
+        for tag, stems in _SUBSTRINGS.items()
+    )
+)
 _WORD_TAGS: dict[str, frozenset[Tag]] = {
     word: frozenset(tag for tag, words in _WORDS.items() if word in words)
     for words in _WORDS.values()
     for word in words
 }
+_ORDER: tuple[Tag, ...] = tuple(Tag)
 
 
-def _part_tags(part: str) -> set[Tag]:
-    tags = set(_WORD_TAGS.get(part, ()))
-    for tag, prefix in _PREFIX_RE.items():
-        if prefix.match(part):
-            tags.add(tag)
+def _part_tags(part: str, tags: set[Tag]) -> None:
+    tags.update(_WORD_TAGS.get(part, ()))
+    match = _PREFIX_RE.match(part)
+    if match is not None and match.lastgroup:
+        tags.add(Tag[match.lastgroup])
     if len(part) >= _GLUED_MIN:
-        for tag, stems in _SUBSTRING_RE.items():
-            if stems.search(part):
-                tags.add(tag)
-    return tags
+        found = _SUBSTRING_RE.search(part)
+        if found is not None and found.lastgroup:
+            tags.add(Tag[found.lastgroup])
 
 
 def _ordered(tags: set[Tag]) -> tuple[str, ...]:
-    return tuple(tag.value for tag in Tag if tag in tags)
+    return tuple(tag.value for tag in _ORDER if tag in tags)
 
 
 def classify_name(name: str | None) -> tuple[str, ...]:
@@ -192,9 +193,9 @@ def classify_name(name: str | None) -> tuple[str, ...]:
     if not name:
         return ()
     tags: set[Tag] = set()
-    for part in word_parts(name[:512]):
-        tags |= _part_tags(part)
-    return _ordered(tags)
+    for part in _CAMEL.findall(name[:512]):
+        _part_tags(part.lower(), tags)
+    return _ordered(tags) if tags else ()
 
 
 def is_build_file(path: str) -> bool:

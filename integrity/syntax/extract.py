@@ -33,6 +33,7 @@ from integrity.syntax.literals import (
 from integrity.syntax.symbols import Definition, TreeScan, node_text
 from integrity.syntax.tokens import Span, TokenRanges
 
+_REGISTRY_MIN_BITS = 120
 _SMALL_RAW = 7  # shorter number literals only matter as the whole value of a named constant
 
 
@@ -228,7 +229,7 @@ def tree_candidates(
         if index in consumed:
             continue
         raw = data[node.start_byte : node.end_byte]
-        if len(raw) >= _SMALL_RAW or _direct(node):
+        if len(raw) >= _SMALL_RAW or (len(raw) > 1 and _direct(node)):
             out.append(_at_node(data, node, raw, (), len(raw), _number_maker(raw, c_octal)))
     for node in scan.strings:
         raw = data[node.start_byte : node.end_byte]
@@ -345,6 +346,15 @@ def _worth_making(
     return registry.may_claim_table(values, len(cand.elements)) or registry.has_alias(cand.name())
 
 
+def _claimable_by_value(literal: Literal, text_sizes: frozenset[int]) -> bool:
+    """Could the registry recognise this value? (Its integers and blobs are 128+ bits.)"""
+    if literal.kind is LiteralKind.TEXT:
+        return literal.size in text_sizes
+    if literal.kind is LiteralKind.INTEGER:
+        return literal.size >= _REGISTRY_MIN_BITS
+    return True
+
+
 def pin(
     candidates: Iterable[Candidate],
     data: bytes,
@@ -369,19 +379,19 @@ def pin(
         if literal is None:
             continue
         always = always_pinned(literal)
-        claimable = registry is not None and (
-            literal.kind is not LiteralKind.TEXT or literal.size in text_sizes
-        )
+        by_value = registry is not None and _claimable_by_value(literal, text_sizes)
         if not (
             always
             or context
             or cand.direct
-            or claimable
+            or by_value
             or pinned_in_context(literal, upper_name=False)
         ):
             continue
         name = cand.name()
-        entry = registry.claim(literal.value, name) if registry is not None and claimable else None
+        entry = None
+        if registry is not None and (by_value or registry.has_alias(name)):
+            entry = registry.claim(literal.value, name)
         pinned = always or entry is not None
         if not pinned and pinned_in_context(literal, is_upper_constant(name)):
             pinned = context or "crypto" in classify_name(name)

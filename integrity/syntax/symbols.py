@@ -8,6 +8,7 @@ stack of open scopes), so nothing here recurses on tree depth.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter
 
 import tree_sitter
 
@@ -15,6 +16,7 @@ from integrity.syntax.languages import Grammars
 from integrity.syntax.specs import SPECS, LanguageSpec
 from integrity.syntax.tokens import Event, Span
 
+_START = attrgetter("start_byte")
 CLASS_KINDS = frozenset({"class", "struct", "interface", "enum", "trait", "impl"})
 _MAX_NAME = 200
 _MAX_DECLARATOR_DEPTH = 32
@@ -191,10 +193,12 @@ def _events(captures: dict[str, list[tree_sitter.Node]], spec: LanguageSpec) -> 
         (n.start_byte, n.end_byte, Span.DROP) for n in captures.get("comment", ())
     ]
     events.extend((n.start_byte, n.end_byte, Span.KEEP) for n in captures.get("string", ()))
-    if spec.blocks:
-        for block in captures.get("block", ()):
-            events.append((block.start_byte, block.start_byte, Span.MARK_OPEN))
-            events.append((block.end_byte, block.end_byte, Span.MARK_CLOSE))
+    if not spec.blocks:
+        events.sort()  # tuples compare in C; ranges never share a start here
+        return events
+    for block in captures.get("block", ()):
+        events.append((block.start_byte, block.start_byte, Span.MARK_OPEN))
+        events.append((block.end_byte, block.end_byte, Span.MARK_CLOSE))
     # zero-width markers first at a position, so a block opening on a docstring keeps its marker
     events.sort(key=lambda e: (e[0], e[2] is Span.DROP or e[2] is Span.KEEP, -e[1]))
     return events
@@ -239,4 +243,4 @@ def scan_tree(
 
 
 def _sorted(nodes: list[tree_sitter.Node]) -> tuple[tree_sitter.Node, ...]:
-    return tuple(sorted(nodes, key=lambda n: (n.start_byte, -n.end_byte)))
+    return tuple(sorted(nodes, key=_START))
