@@ -14,11 +14,16 @@ from integrity.model import Category, Change, Confidence, Finding, Severity
 from integrity.syntax.classify import classify_path, is_build_file
 
 _TRIVIAL = re.compile(
-    r"\b(?:typos?|fix(?:ed|es)?\s+typos?|spelling|whitespace|white\s+space|test\s+files?|"
-    r"clean\s*-?\s*ups?|minor|trivial|cosmetic|formatting|reformat(?:ted)?|nits?|"
-    r"comments?\s+only|docs?\s+only)\b",
+    r"(?:\bfix(?:ed|es)?\s+)?\btypos?\b|\bspelling\b|\btest\s+files?\b|\bclean\s*-?\s*ups?\b"
+    r"|\b(?:fix(?:ed|es)?|remove[ds]?|strip(?:ped)?|trailing)\s+white\s*space\b"
+    r"|\bwhite\s*space\s+(?:only|fix(?:es)?|changes?|cleanup)\b"
+    r"|\b(?:minor|trivial|cosmetic|small)\s+(?:fix(?:es)?|changes?|cleanups?|tweaks?|updates?"
+    r"|edits?|refactor(?:ing)?)\b|^(?:minor|trivial|cosmetic)\b|\bcosmetic\b"
+    r"|\breformat(?:ted|s)?\b|\bformatting\s+(?:only|fix(?:es)?|changes?)\b|\bfix\s+formatting\b"
+    r"|\bnits?\b|\b(?:comments?|docs?)\s+only\b",
     re.IGNORECASE,
 )
+_AREA = re.compile(r"^[\w./ -]{1,40}:\s+")
 _BUILD_NAMES = (
     "configure.ac",
     "configure.in",
@@ -82,8 +87,12 @@ def touched(audit: Audit, policy: Policy) -> Touched:
 
 
 def claims_trivial(subject: str) -> str | None:
-    """The word of a commit subject that claims a trivial change, if any."""
-    found = _TRIVIAL.search(subject)
+    """The words of a commit subject that claim a trivial change, if any.
+
+    An "area:" prefix is dropped first; words are matched in the forms that claim triviality
+    ("fix whitespace", "minor fixes"), not where they only describe a feature.
+    """
+    found = _TRIVIAL.search(_AREA.sub("", subject.strip(), count=1))
     return found.group(0) if found else None
 
 
