@@ -33,6 +33,7 @@ logger = logging.getLogger(__name__)
 
 MAX_TREE_BYTES = 8 << 20
 _BINARY_PROBE = 8192
+_TAG_ORDER: tuple[str, ...] = tuple(tag.value for tag in Tag)
 _C_OCTAL = frozenset({"c", "cpp", "perl", "php", "bash", "ruby"})
 
 
@@ -102,7 +103,7 @@ def _symbols(
                 start_line=item.start_line,
                 end_line=item.end_line,
                 digest=h.hexdigest()[:32],
-                sensitive=tuple(tag.value for tag in Tag if tag.value in tags),
+                sensitive=tuple(tag for tag in _TAG_ORDER if tag in tags),
             )
         )
     return tuple(out)

@@ -171,6 +171,26 @@ _WORD_TAGS: dict[str, frozenset[Tag]] = {
     for word in words
 }
 _ORDER: tuple[Tag, ...] = tuple(Tag)
+# any crypto word, prefix or stem as a case-insensitive substring: a cheap necessary condition
+_CRYPTO_HINT = re.compile(
+    "|".join(
+        sorted(
+            {re.escape(w) for w in _WORDS[Tag.CRYPTO]}
+            | {re.escape(p) for p, _ in _PREFIXES[Tag.CRYPTO]}
+            | {re.escape(s) for s in _SUBSTRINGS[Tag.CRYPTO]},
+            key=len,
+            reverse=True,
+        )
+    ),
+    re.IGNORECASE,
+)
+
+
+def is_crypto_name(name: str | None) -> bool:
+    """True when a name classifies as cryptography (fast path for names that cannot)."""
+    if not name or _CRYPTO_HINT.search(name) is None:
+        return False
+    return Tag.CRYPTO.value in classify_name(name)
 
 
 def _part_tags(part: str, tags: set[Tag]) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import tree_sitter
 
 from integrity.model import Constant
-from integrity.syntax.classify import classify_name
+from integrity.syntax.classify import is_crypto_name
 from integrity.syntax.constants import ConstantRegistry
 from integrity.syntax.literals import (
     Literal,
@@ -337,7 +337,7 @@ def _worth_making(
         return cand.raw_size >= _SMALL_RAW or (cand.direct and (context or len(raw) > 1))
     if context:
         return True
-    if "crypto" in classify_name(cand.name()):
+    if is_crypto_name(cand.name()):
         return True
     if registry is None:
         return False
@@ -394,7 +394,7 @@ def pin(
             entry = registry.claim(literal.value, name)
         pinned = always or entry is not None
         if not pinned and pinned_in_context(literal, is_upper_constant(name)):
-            pinned = context or "crypto" in classify_name(name)
+            pinned = context or is_crypto_name(name)
         if not pinned:
             continue
         qualname = symbol.name if symbol is not None else None

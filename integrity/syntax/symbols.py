@@ -189,10 +189,9 @@ def qualify(definitions: list[Definition], spec: LanguageSpec) -> tuple[Definiti
 
 
 def _events(captures: dict[str, list[tree_sitter.Node]], spec: LanguageSpec) -> list[Event]:
-    events: list[Event] = [
-        (n.start_byte, n.end_byte, Span.DROP) for n in captures.get("comment", ())
-    ]
-    events.extend((n.start_byte, n.end_byte, Span.KEEP) for n in captures.get("string", ()))
+    drop, keep = Span.DROP, Span.KEEP
+    events: list[Event] = [(n.start_byte, n.end_byte, drop) for n in captures.get("comment", ())]
+    events.extend((n.start_byte, n.end_byte, keep) for n in captures.get("string", ()))
     if not spec.blocks:
         events.sort()  # tuples compare in C; ranges never share a start here
         return events

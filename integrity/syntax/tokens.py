@@ -91,24 +91,30 @@ def normalise(
     """
     src = _CTRL.sub(b"\x7f", data) if _CTRL.search(data) else data
     code: list[bytes] = []
+    add = code.append
     strings: list[list[bytes]] = [[]]
+    kept = strings[0]
+    drop, keep = Span.DROP, Span.KEEP
     pos = 0
     ci = 0
+    next_cut = cuts[0] if cuts else len(data) + 1
     for start, end, span in events:
         if start < pos:
             continue
-        if ci < len(cuts) and cuts[ci] <= start:
+        if next_cut <= start:
             before = ci
             ci, pos = _emit_cuts(cuts, ci, start, pos, src, code)
             strings.extend([] for _ in range(ci - before))
-        code.append(src[pos:start])
-        if span is Span.DROP:
-            code.append(b" ")
-        elif span is Span.KEEP:
-            code.append(b"\x1d")
-            strings[-1].append(data[start:end])
+            kept = strings[-1]
+            next_cut = cuts[ci] if ci < len(cuts) else len(data) + 1
+        add(src[pos:start])
+        if span is drop:
+            add(b" ")
+        elif span is keep:
+            add(b"\x1d")
+            kept.append(data[start:end])
         else:
-            code.append(_MARKS[span])
+            add(_MARKS[span])
             end = start
         pos = end
     before = ci
@@ -204,17 +210,23 @@ def _family_regex(family: str) -> re.Pattern[bytes]:
     return re.compile(b"|".join(alternatives), re.DOTALL)
 
 
+_FAMILY_RE: dict[str, re.Pattern[bytes]] = {family: _family_regex(family) for family in _FAMILIES}
+
+
 def regex_ranges(language: str | None, data: bytes) -> TokenRanges:
     """Comment, string and number ranges from a fast language-family regex (any size)."""
     family = _LANGUAGE_FAMILY.get(language or "", "text")
     events: list[Event] = []
     numbers: list[tuple[int, int]] = []
-    for match in _family_regex(family).finditer(data, 0, REGEX_MAX_BYTES):
+    add_number, add_event = numbers.append, events.append
+    drop, keep = Span.DROP, Span.KEEP
+    for match in _FAMILY_RE[family].finditer(data, 0, REGEX_MAX_BYTES):
         group = match.lastgroup or ""
         if group == "n":
-            numbers.append(match.span())
+            add_number(match.span())
         else:
-            events.append((match.start(), match.end(), Span.DROP if group[0] == "c" else Span.KEEP))
+            start, end = match.span()
+            add_event((start, end, drop if group[0] == "c" else keep))
     return TokenRanges("regex:" + family, tuple(events), tuple(numbers))
 
 
