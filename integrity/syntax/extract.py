@@ -30,6 +30,7 @@ from integrity.syntax.literals import (
     string_may_pin,
     table_literal,
 )
+from integrity.syntax.names import after_assignment, is_direct, token_name, tree_name
 from integrity.syntax.symbols import Definition, TreeScan, node_text
 from integrity.syntax.tokens import Span, TokenRanges
 
@@ -37,41 +38,6 @@ _REGISTRY_MIN_BITS = 120
 _SMALL_RAW = 7  # shorter number literals only matter as the whole value of a named constant
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_NAME_FIELDS = ("name", "left", "key", "declarator", "pattern", "designator")
-_NAME_DEPTH = 6
-_STOP = _words(
-    """
-    compound_statement block statement_block translation_unit module program source_file
-    class_body declaration_list field_declaration_list body_statement function_definition
-    function_declaration method_declaration method_definition function_item class_definition
-    class_declaration impl_item constructor_declaration arrow_function function_expression
-    lambda
-    """
-)
-_IDENT_TYPES = _words(
-    """
-    identifier field_identifier property_identifier type_identifier variable_name name
-    constant word shorthand_property_identifier
-    """
-)
-_DIRECT_PARENTS = _words(
-    """
-    init_declarator assignment variable_declarator expression_list let_declaration
-    const_item static_item pair keyword_argument assignment_expression const_element
-    initializer_pair enumerator variable_assignment const_spec var_spec equals_value_clause
-    augmented_assignment property_declaration field_declaration
-    """
-)
-_KEYWORDS = _words(
-    """
-    return case if while for in yield await else do goto define
-    """
-)
-_TRAILING_NAME = re.compile(rb"(?<![A-Za-z0-9_])[A-Za-z_][A-Za-z0-9_]*\Z")
 _GAP = re.compile(rb"(?:[\s,{}\[\]()]|\w+\s*\(|/\*.*?\*/|//[^\n]*\n|#[^\n]*\n)*", re.DOTALL)
 
 
@@ -109,65 +75,6 @@ class _Enclosing:
         return self._stack[-1] if self._stack else None
 
 
-def _field_name(data: bytes, node: tree_sitter.Node) -> str | None:
-    current: tree_sitter.Node | None = node
-    for _ in range(_NAME_DEPTH):
-        if current is None:
-            return None
-        if current.type in _IDENT_TYPES:
-            return node_text(data, current, 100)
-        if current.type in ("string", "string_literal"):
-            return node_text(data, current, 100).strip("\"'`") or None
-        nxt = current.child_by_field_name("declarator") or current.child_by_field_name("name")
-        if nxt is None and current.named_child_count:
-            nxt = current.named_children[0]
-        current = nxt
-    return None
-
-
-def tree_name(data: bytes, node: tree_sitter.Node) -> str | None:
-    """The name a literal is assigned to (declaration, assignment, key, designator), if any."""
-    current = node
-    for _ in range(_NAME_DEPTH):
-        parent = current.parent
-        if parent is None or parent.type in _STOP:
-            return None
-        for field in _NAME_FIELDS:
-            child = parent.child_by_field_name(field)
-            if child is not None and child.id != current.id:
-                found = _field_name(data, child)
-                if found:
-                    return found
-        current = parent
-    return None
-
-
-def token_name(data: bytes, start: int) -> str | None:
-    """The name before `=`, `:`, `=>` (or a #define) preceding a literal, from the raw text."""
-    window = data[max(0, start - 160) : start].rstrip().rstrip(b"[{(").rstrip()
-    if window.endswith(b")"):  # a cast: (uint8_t)
-        opener = window.rfind(b"(", max(0, len(window) - 42))
-        if opener >= 0:
-            window = window[:opener].rstrip()
-    if window.endswith((b"=>", b":=")):
-        window = window[:-2]
-    elif window.endswith((b"==", b"!=", b"<=", b">=")):
-        return None
-    elif window.endswith((b"=", b":")):
-        window = window[:-1]
-    window = window.rstrip()
-    while window.endswith(b"]"):
-        opener = window.rfind(b"[")
-        if opener < 0:
-            return None
-        window = window[:opener].rstrip()
-    match = _TRAILING_NAME.search(window, max(0, len(window) - 100))
-    if match is None:
-        return None
-    name = match.group().decode("ascii")
-    return None if name in _KEYWORDS else name
-
-
 def _at_node(
     data: bytes,
     node: tree_sitter.Node,
@@ -176,7 +83,7 @@ def _at_node(
     size: int,
     make: Callable[[], Literal | None],
 ) -> Candidate:
-    direct = _direct(node)
+    direct = is_direct(node)
     return Candidate(
         node.start_byte,
         node.end_byte,
@@ -189,10 +96,6 @@ def _at_node(
     )
 
 
-def _after_assignment(data: bytes, start: int) -> bool:
-    return data[max(0, start - 8) : start].rstrip()[-1:] in (b"=", b":", b">")
-
-
 def _at_offset(
     data: bytes,
     start: int,
@@ -201,7 +104,7 @@ def _at_offset(
     elements: tuple[bytes, ...],
     make: Callable[[], Literal | None],
 ) -> Candidate:
-    direct = _after_assignment(data, start)
+    direct = after_assignment(data, start)
     size = sum(len(e) for e in elements) if elements else len(raw)
     return Candidate(start, end, raw, elements, size, direct, make, lambda: token_name(data, start))
 
@@ -229,7 +132,7 @@ def tree_candidates(
         if index in consumed:
             continue
         raw = data[node.start_byte : node.end_byte]
-        if len(raw) >= _SMALL_RAW or (len(raw) > 1 and _direct(node)):
+        if len(raw) >= _SMALL_RAW or (len(raw) > 1 and is_direct(node)):
             out.append(_at_node(data, node, raw, (), len(raw), _number_maker(raw, c_octal)))
     for node in scan.strings:
         raw = data[node.start_byte : node.end_byte]
@@ -276,7 +179,7 @@ def token_candidates(
         if j - i >= 2:
             raws = tuple(data[s:e] for s, e in numbers[i:j])
             out.append(_at_offset(data, start, end, b"", raws, _table_maker(raws, True)))
-        elif end - start >= _SMALL_RAW or _after_assignment(data, start):
+        elif end - start >= _SMALL_RAW or after_assignment(data, start):
             raw = data[start:end]
             out.append(_at_offset(data, start, end, raw, (), _number_maker(raw, True)))
         i = j
@@ -308,11 +211,6 @@ def _table_maker(raws: tuple[bytes, ...], c_octal: bool) -> Callable[[], Literal
         return table_literal(kept) if len(kept) >= 2 else None
 
     return make
-
-
-def _direct(node: tree_sitter.Node) -> bool:
-    parent = node.parent
-    return parent is not None and parent.type in _DIRECT_PARENTS
 
 
 def _fixed(name: str) -> Callable[[], str | None]:

@@ -4,7 +4,9 @@ Two producers of ranges: Pygments (files with no grammar) and a fast one-regex l
 grammar failed, files too large for Pygments, languages Pygments does not know, e.g. m4). One
 consumer: `normalise`, which turns a byte range into comment- and whitespace-free pieces so that a
 comment-only or whitespace-only edit keeps every digest, while string contents, line breaks in
-newline-terminated languages and indentation blocks (markers) are kept.
+newline-terminated languages (JS/TS, Go, Ruby, Bash, CMake, token-level files) and indentation
+blocks (Python, as markers) are kept. A whitespace run survives, as one separator, only between
+two word characters (`int x`) or two operator characters (`a + +b` is not `a++b`).
 """
 
 from __future__ import annotations
