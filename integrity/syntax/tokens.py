@@ -45,11 +45,10 @@ class TokenRanges:
 PYGMENTS_MAX_BYTES = 1 << 20
 REGEX_MAX_BYTES = 8 << 20
 
-_CTRL = re.compile(rb"[\x00-\x08\x0e-\x1f]")
-_NEWLINES = re.compile(rb"[ \t\r\f\v]*\n[ \t\r\n\f\v]*")
+# control bytes that could be mistaken for the normaliser's own markers become \x7f
+_CTRL_TABLE = bytes(0x7F if b <= 0x08 or 0x0E <= b <= 0x1F else b for b in range(256))
 _WORD = rb"[A-Za-z0-9_$\x80-\xff]"
 _OPERATOR = rb"[-+*/%=<>!&|^~?:.#@\\]"  # characters that can fuse into a longer operator
-_SPACE = rb"[ \t\r\n\f\v]+"
 # after collapsing every whitespace run to one space, a space survives (as \x1f) only between
 # two word characters or two operator characters; the pattern starts with a literal space so the
 # regex engine scans for it quickly
@@ -64,7 +63,6 @@ _KEEP_SPACE = re.compile(
     + _OPERATOR
     + rb"))"
 )
-_ANY_SPACE = re.compile(_SPACE)
 _MARKS = {Span.MARK_OPEN: b"\x02", Span.MARK_CLOSE: b"\x03"}
 
 
@@ -91,7 +89,7 @@ def normalise(
     `events` must be sorted by start; ranges nested in an earlier one are ignored. Cuts are
     sorted byte offsets (symbol and name boundaries); a cut inside a string moves past it.
     """
-    src = _CTRL.sub(b"\x7f", data) if _CTRL.search(data) else data
+    src = data.translate(_CTRL_TABLE)
     code: list[bytes] = []
     add = code.append
     strings: list[list[bytes]] = [[]]
@@ -124,9 +122,9 @@ def normalise(
     strings.extend([] for _ in range(ci - before))
     code.append(src[pos:])
     text = b"".join(code)
-    if newline_sensitive:
-        text = _NEWLINES.sub(b"\x1e", text)
-    text = _KEEP_SPACE.sub(b"\x1f", _ANY_SPACE.sub(b" ", text)).replace(b" ", b"")
+    if newline_sensitive:  # each whitespace run holding a line break becomes one \x1e
+        text = b"\x1e".join(line for line in (ln.strip() for ln in text.split(b"\n")) if line)
+    text = _KEEP_SPACE.sub(b"\x1f", b" ".join(text.split())).replace(b" ", b"")
     pieces = text.split(b"\x1c")
     out: list[bytes] = []
     for piece, kept in zip(pieces, strings, strict=True):
