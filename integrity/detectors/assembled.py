@@ -33,23 +33,28 @@ DANGEROUS: frozenset[str] = frozenset(
 
 _CANDIDATES: dict[str, str] = {
     "python": """
-        (binary_operator) @n
+        (binary_operator left: (string)) @n
+        (binary_operator right: (string)) @n
         (call function: (attribute attribute: (identifier) @j) (#eq? @j "join")) @n
-        (call function: (identifier) @c (#eq? @c "chr")) @n
+        (binary_operator right: (call function: (identifier) @c (#eq? @c "chr"))) @n
         (subscript value: (string) subscript: (slice)) @n
     """,
     "javascript": """
-        (binary_expression) @n
+        (binary_expression left: [(string) (template_string)]) @n
+        (binary_expression right: [(string) (template_string)]) @n
         (call_expression function: (member_expression property: (property_identifier) @p)
           (#any-of? @p "join" "fromCharCode")) @n
     """,
     "php": """
-        (binary_expression) @n
+        (binary_expression left: [(encapsed_string) (string)]) @n
+        (binary_expression right: [(encapsed_string) (string)]) @n
+        (binary_expression right: (function_call_expression function: (name) @c (#eq? @c "chr"))) @n
         (function_call_expression function: (name) @f
           (#any-of? @f "strrev" "implode" "join" "chr")) @n
     """,
     "ruby": """
-        (binary) @n
+        (binary left: (string)) @n
+        (binary right: (string)) @n
         (call method: (identifier) @m (#any-of? @m "join" "reverse")) @n
     """,
 }

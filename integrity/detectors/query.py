@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import tree_sitter
 
@@ -26,11 +27,12 @@ Captures = dict[str, list[tree_sitter.Node]]
 
 @dataclass(frozen=True, slots=True)
 class BundledQuery:
-    """One rule's part of a bundle: its id, query text and number of patterns."""
+    """One rule's part of a bundle: its id, query text, number of patterns and keywords."""
 
     rule_id: str
     text: str
     patterns: int
+    keywords: tuple[bytes, ...] = ()
 
 
 class QueryBundle:
@@ -40,20 +42,40 @@ class QueryBundle:
         self._owner: list[str] = []
         for part in parts:
             self._owner.extend([part.rule_id] * part.patterns)
+        self._keywords = {part.rule_id: part.keywords for part in parts}
         self._query = tree_sitter.Query(language, "\n".join(prepare(p.text) for p in parts))
         self._predicates = Predicates()
+        self._active: frozenset[str] = frozenset()
         self._tree: tree_sitter.Tree | None = None
         self._matches: dict[str, list[Captures]] = {}
 
-    def matches(self, tree: tree_sitter.Tree, rule_id: str) -> list[Captures]:
-        """The matches of one rule's patterns on a tree (computed once per tree)."""
+    def matches(self, tree: tree_sitter.Tree, data: bytes, rule_id: str) -> list[Captures]:
+        """The matches of one rule's patterns on a tree (computed once per tree).
+
+        Patterns of rules whose keywords do not occur in `data` are rejected before any of
+        their predicates run.
+        """
         if self._tree is not tree:
+            self._active = frozenset(
+                rule for rule, words in self._keywords.items() if keyword_hit(data, words)
+            )
             cursor = tree_sitter.QueryCursor(self._query, match_limit=_MATCH_LIMIT)
             grouped: dict[str, list[Captures]] = {}
-            for index, captures in cursor.matches(tree.root_node, self._predicates):
+            for index, captures in cursor.matches(tree.root_node, self._predicate):
                 grouped.setdefault(self._owner[index], []).append(captures)
             self._tree, self._matches = tree, grouped
         return self._matches.get(rule_id, [])
+
+    def _predicate(
+        self,
+        predicate: str,
+        args: list[tuple[str, Literal["capture", "string"]]],
+        pattern_index: int,
+        captures: Captures,
+    ) -> bool:
+        if self._owner[pattern_index] not in self._active:
+            return False
+        return self._predicates(predicate, args, pattern_index, captures)
 
 
 def build_bundles(
@@ -67,7 +89,8 @@ def build_bundles(
         for language in rule.languages:
             query = compiled.get((rule.id, language))
             if rule.query is not None and query is not None and language in languages:
-                part = BundledQuery(rule.id, rule.query, query.pattern_count)
+                words = lower_keywords(rule.keywords)
+                part = BundledQuery(rule.id, rule.query, query.pattern_count, words)
                 parts.setdefault(language, []).append(part)
     return {language: QueryBundle(languages[language], p) for language, p in parts.items()}
 
@@ -102,7 +125,8 @@ class QueryDetector:
         index: LineIndex | None = None
         seen: set[tuple[int, int]] = set()
         report = self.rule.report or ""
-        for captures in self._bundles[view.language].matches(view.tree, self.rule.id):
+        bundle = self._bundles[view.language]
+        for captures in bundle.matches(view.tree, view.after or b"", self.rule.id):
             nodes = captures.get(report)
             if not nodes or (nodes[0].start_byte, nodes[0].end_byte) in seen:
                 continue

@@ -180,5 +180,5 @@ class Predicates:
         return inside if predicate == "inside?" else not inside
 
 
-def _text(node: tree_sitter.Node) -> str:
-    return (node.text or b"").decode("utf-8", "replace")  # re2 needs valid UTF-8
+def _text(node: tree_sitter.Node) -> bytes:
+    return node.text or b""  # re2 searches bytes directly (no str round trip)
