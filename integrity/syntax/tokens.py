@@ -151,9 +151,10 @@ _STR_BT = rb"`(?:[^`\\]|\\.)*`?"
 _TRIPLE = rb'"""(?:[^\\]|\\.)*?(?:"""|\Z)|' + rb"'''(?:[^\\]|\\.)*?(?:'''|\Z)"
 _C_COMMENT = rb"/\*.*?(?:\*/|\Z)|//[^\n]*"
 _HASH_COMMENT = rb"#[^\n]*"
+# starts with a digit class (so the alternation gets a fast first-character scan), then looks back
 _NUMBER = (
-    rb"(?<![\w$.])(?:0[xX][0-9a-fA-F_']+|0[bB][01_']+|[0-9][0-9_']*(?:\.[0-9]+)?"
-    rb"(?:[eE][+-]?[0-9]+)?)[uUlLnif0-9]*(?![\w$])"
+    rb"[0-9](?<![\w$.][0-9])(?:(?<=0)[xX][0-9a-fA-F_']+|(?<=0)[bB][01_']+|[0-9_']*"
+    rb"(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)[uUlLnif0-9]*(?![\w$])"
 )
 
 _FAMILIES: dict[str, tuple[bytes, ...]] = {
