@@ -72,6 +72,12 @@ POSITIVES = {
         2,
     ),
     "ruby-hash": ("cfg.rb", f'CFG = {{ password: "{PW}" }}\n', "generic-credential-assignment", 1),
+    "java-set-property": (
+        "Db.java",
+        f'class Db {{ void f() {{ props.setProperty("db.password", "{PW}"); }} }}\n',
+        "generic-credential-pair",
+        1,
+    ),
     "c-define": ("auth.h", f'#define ADMIN_PASSWORD "{PW}"\n', "generic-credential-define", 1),
     "yaml": ("app.yaml", f"db:\n  password: {PW}\n", "generic-credential-config", 2),
     "json": ("app.json", f'{{"db": {{"password": "{PW}"}}}}\n', "generic-credential-assignment", 1),
