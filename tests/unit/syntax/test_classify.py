@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from integrity.syntax.analyze import analyze
 from integrity.syntax.classify import classify, classify_name, classify_path, glob_regex, word_parts
+from integrity.syntax.languages import Grammars
 
 
 @pytest.mark.parametrize(
@@ -88,3 +90,14 @@ def test_paths_and_globs() -> None:
 )
 def test_glob_regex(glob: str, path: str, matches: bool) -> None:
     assert bool(glob_regex(glob).match(path)) is matches
+
+
+def test_symbols_carry_name_path_and_policy_tags() -> None:
+    source = b"def verify_password(p):\n    return p\n\ndef render(x):\n    return x\n"
+    result = analyze(
+        "app/views.py", "python", source, Grammars(), sensitive_globs=("app/views.py",)
+    )
+    assert [(s.name, s.sensitive) for s in result.symbols] == [
+        ("verify_password", ("auth", "policy")),
+        ("render", ("policy",)),
+    ]
