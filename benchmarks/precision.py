@@ -1,7 +1,8 @@
 """Precision benchmark: every detector of the backdoor packs over clean, real code.
 
-Scans the Python standard library, /usr/include and Debian source packages unpacked under
-.bench/src/ (openssh, sudo, curl when present) file by file: guess_language, one tree-sitter parse,
+Scans the Python standard library, /usr/include, Debian source packages unpacked under
+.bench/src/ (openssh, sudo, curl when present) and, when present, npm's dependencies and the App
+Engine SDK (JavaScript, PHP, Java) file by file: guess_language, one tree-sitter parse,
 a FileView in snapshot mode (added_lines=None), every detector that wants the view. Prints
 findings per KLOC per category, per rule, and every high/critical finding (the target is fewer
 than 1 high-or-critical finding per 50,000 lines).
@@ -35,12 +36,21 @@ SKIP_DIRS = {".git", "__pycache__", ".hg", ".svn", "node_modules", "site-package
 SKIP_PREFIXES = ("lib-dynload", "config-3.")
 
 
+EXTRA_ROOTS = (
+    # other languages, when this machine has them: npm's dependencies (JavaScript) and the App
+    # Engine SDK (PHP, Python, Java)
+    Path("/usr/lib/node_modules/npm/node_modules"),
+    Path("/usr/lib/google-cloud-sdk/platform/google_appengine"),
+)
+
+
 def default_roots() -> list[Path]:
-    """stdlib, /usr/include and the unpacked Debian sources under .bench/src/."""
+    """stdlib, /usr/include, the unpacked Debian sources under .bench/src/, extra corpora."""
     roots = [Path(sysconfig.get_paths()["stdlib"]), Path("/usr/include")]
     src = REPO / ".bench" / "src"
     if src.is_dir():
         roots.extend(sorted(p for p in src.iterdir() if p.is_dir()))
+    roots.extend(EXTRA_ROOTS)
     return [root for root in roots if root.is_dir()]
 
 

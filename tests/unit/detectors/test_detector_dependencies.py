@@ -98,7 +98,9 @@ def test_added_manifest_reports_sources_not_every_dependency() -> None:
 
 
 def test_lockfile_registry_upgrade_is_not_a_source_change() -> None:
-    entry = '{"packages": {"node_modules/ms": {"version": "%s", "resolved": "%s", "integrity": "%s"}}}'  # noqa: E501
+    entry = (
+        '{"packages": {"node_modules/ms": {"version": "%s", "resolved": "%s", "integrity": "%s"}}}'
+    )
     before = entry % ("2.1.2", "https://registry.npmjs.org/ms/-/ms-2.1.2.tgz", "sha512-a")
     upgrade = entry % ("2.1.3", "https://registry.npmjs.org/ms/-/ms-2.1.3.tgz", "sha512-b")
     after = entry % ("2.1.3", "https://evil.example/ms-2.1.3.tgz", "sha512-b")
