@@ -31,7 +31,8 @@ _HEX_DIGEST = re.compile(
 _SRI = re.compile(r"^(?:sha(?:1|256|384|512)|md5)[-:][A-Za-z0-9+/=]{20,}$")
 _CRYPT_HASH = re.compile(r"^\$(?:2[abxy]?|1|5|6|y|argon2(?:id|i|d)|pbkdf2[-\w]*|scrypt)\$")
 _IDENTIFIER = re.compile(
-    r"^(?:[a-z][a-z0-9]*(?:[_.-][a-z0-9]+)+|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[a-z]+(?:[A-Z][a-z0-9]+)+)$"
+    r"^(?:[a-z][a-z0-9]*(?:[_.-][a-z0-9]+)+|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|"
+    r"[a-z]+(?:[A-Z][a-z0-9]+)+|[A-Z][a-z]+(?:[A-Z][a-z0-9]+)+)$"
 )
 _PATHLIKE = re.compile(
     r"^(?:/|\./|\.\./|~/|[A-Za-z]:\\)|\.(?:pem|key|crt|json|txt|ya?ml|env|p12|pfx|jks)$|://"
