@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import threading
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+import hashlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from integrity import __version__
 from integrity.assess import BUILTIN_RULES, change_findings
 from integrity.baseline.store import SCHEMA_VERSION
+from integrity.cache import DEFAULT_MAX_BYTES, CachedOutcome, ResultCache, run_namespace
 from integrity.config import Policy
-from integrity.detectors import build_detectors
 from integrity.diff import diff_records
-from integrity.filework import FileOutcome, FileWorker, WorkSettings
+from integrity.filework import FileOutcome, Pending, WorkSettings, prepare
 from integrity.model import (
     Baseline,
     BaselineHeader,
     Change,
-    FileBlob,
     FileRecord,
     Finding,
     ScanResult,
@@ -31,14 +29,23 @@ from integrity.model import (
 from integrity.rules.load import RuleSet
 from integrity.sources import Source
 from integrity.syntax.constants import ConstantRegistry
-from integrity.syntax.languages import Grammars
+from integrity.walking import Analyser, StageCounter, StageProgress, ordered_entries
+from integrity.workpool import WorkerSpec
 
 Progress = Callable[[int], None]
+
+POOL_MIN_BYTES = 2 << 20
+"""Text to analyse before a process pool pays for itself (start-up ~50 ms + detector build)."""
+POOL_MIN_FILES = 200
 
 
 @dataclass(frozen=True, slots=True)
 class RunContext:
-    """Everything a run needs that does not come from the tree."""
+    """Everything a run needs that does not come from the tree.
+
+    `cache_dir` names the folder of the content-addressed outcome cache (None: no cache);
+    `pool_min_bytes`/`pool_min_files` say when work is big enough for worker processes.
+    """
 
     policy: Policy
     ruleset: RuleSet
@@ -47,6 +54,11 @@ class RunContext:
     structure: bool = True
     fail_on: Severity = Severity.HIGH
     progress: Progress | None = None
+    cache_dir: Path | None = None
+    cache_max_bytes: int = DEFAULT_MAX_BYTES
+    pool_min_bytes: int = POOL_MIN_BYTES
+    pool_min_files: int = POOL_MIN_FILES
+    stages: StageProgress | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,46 +70,6 @@ class Walk:
     stats: ScanStats
 
 
-class _Workers:
-    """Lazily creates one FileWorker per thread for the life of one run."""
-
-    def __init__(self, ctx: RunContext, settings: WorkSettings) -> None:
-        self._ctx = ctx
-        self._settings = settings
-        self._local = threading.local()
-
-    def get(self) -> FileWorker:
-        worker: FileWorker | None = getattr(self._local, "worker", None)
-        if worker is None:
-            grammars = Grammars()
-            detectors = (
-                build_detectors(self._ctx.ruleset, grammars) if self._settings.detect else ()
-            )
-            worker = FileWorker(self._settings, grammars, detectors, self._ctx.registry)
-            self._local.worker = worker
-        return worker
-
-
-def _outcomes(
-    blobs: Iterable[FileBlob],
-    job: Callable[[FileBlob], FileOutcome],
-    jobs: int,
-    parallel: bool,
-) -> Iterator[FileOutcome]:
-    if not parallel or jobs <= 1:
-        yield from (job(blob) for blob in blobs)
-        return
-    window = jobs * 8
-    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="integrity") as pool:
-        pending: deque[Future[FileOutcome]] = deque()
-        for blob in blobs:
-            pending.append(pool.submit(job, blob))
-            if len(pending) >= window:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-
-
 def walk(
     source: Source,
     ctx: RunContext,
@@ -106,29 +78,93 @@ def walk(
     detect: bool,
     scan_mode: bool = False,
 ) -> Walk:
-    """Read every entry once: hash, analyse what is new or changed, detect when asked."""
+    """Read every entry once: hash, analyse what is new or changed, detect when asked.
+
+    Reading and hashing happen here, in source order (or biggest first when the source allows
+    random access); analysis runs in-process or on worker processes; outcomes are merged by
+    source position, so the result is the same for any number of jobs.
+    """
     settings = WorkSettings(ctx.policy, ctx.structure, detect, scan_mode)
-    workers = _Workers(ctx, settings)
-    previous = old or {}
+    spec = WorkerSpec(settings, ctx.ruleset, ctx.registry)
+    cache = _open_cache(ctx, settings) if old is None else None
+    outcomes: dict[int, FileOutcome] = {}
+    counter = StageCounter(ctx.stages, ctx.progress)
+    try:
+        with Analyser(spec, ctx.jobs, ctx.pool_min_bytes, ctx.pool_min_files) as analyser:
+            for index, blob in ordered_entries(source, ctx.jobs):
+                step = prepare(settings, blob, (old or {}).get(blob.path))
+                counter.hashed()
+                if isinstance(step, FileOutcome):
+                    outcomes[index] = step
+                    counter.done()
+                    continue
+                hit = _cached(cache, step)
+                if hit is not None:
+                    outcomes[index] = hit
+                    counter.done(cached=True)
+                    continue
+                for at, outcome in analyser.add(index, step):
+                    _keep(outcomes, at, outcome, cache, counter)
+            for at, outcome in analyser.finish():
+                _keep(outcomes, at, outcome, cache, counter)
+    finally:
+        if cache is not None:
+            cache.close()
+    return _merged(outcomes)
 
-    def job(blob: FileBlob) -> FileOutcome:
-        return workers.get().process(blob, previous.get(blob.path))
 
+def _keep(
+    outcomes: dict[int, FileOutcome],
+    index: int,
+    outcome: FileOutcome,
+    cache: ResultCache | None,
+    counter: StageCounter,
+) -> None:
+    outcomes[index] = outcome
+    counter.done(analysed=True)
+    record = outcome.record
+    if cache is not None and record.sha256 is not None:
+        cache.put(
+            record.path, record.sha256, CachedOutcome(record, outcome.findings, outcome.parsed)
+        )
+
+
+def _cached(cache: ResultCache | None, step: Pending) -> FileOutcome | None:
+    if cache is None or step.content.sha256 is None:
+        return None
+    found = cache.get(step.blob.path, step.content.sha256, step.blob.executable)
+    return None if found is None else FileOutcome(found.record, found.findings, found.parsed)
+
+
+def _merged(outcomes: dict[int, FileOutcome]) -> Walk:
     records: list[FileRecord] = []
     findings: list[Finding] = []
     total_bytes = parsed = 0
-    for count, outcome in enumerate(
-        _outcomes(source.iter_files(), job, ctx.jobs, source.random_access), start=1
-    ):
+    for index in sorted(outcomes):
+        outcome = outcomes[index]
         records.append(outcome.record)
         findings.extend(outcome.findings)
         total_bytes += outcome.record.size
         parsed += outcome.parsed
-        if ctx.progress is not None:
-            ctx.progress(count)
     records.sort(key=lambda r: r.path)
     stats = ScanStats(files=len(records), bytes=total_bytes, parsed=parsed)
     return Walk(tuple(records), tuple(findings), stats)
+
+
+def _open_cache(ctx: RunContext, settings: WorkSettings) -> ResultCache | None:
+    if ctx.cache_dir is None:
+        return None
+    flags = f"structure={settings.structure},detect={settings.detect},scan={settings.scan_mode}"
+    space = run_namespace(
+        ctx.ruleset.digest,
+        (
+            ",".join(sorted(rule.id for rule in ctx.ruleset.rules)),
+            hashlib.sha256(repr(ctx.policy).encode("utf-8", "surrogateescape")).hexdigest(),
+            hashlib.sha256(repr(ctx.registry).encode("utf-8", "surrogateescape")).hexdigest(),
+            flags,
+        ),
+    )
+    return ResultCache(ctx.cache_dir, space, ctx.cache_max_bytes)
 
 
 def snapshot(source: Source, ctx: RunContext, created: str) -> tuple[Baseline, Walk]:

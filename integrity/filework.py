@@ -1,7 +1,10 @@
 """Per-file work: read and hash, analyse structure, run detectors, scope their findings.
 
-One FileWorker per thread: it owns its tree-sitter parsers and detector objects, which are not
-shared between threads.
+The work of one entry is two steps: `prepare` (read and hash; everything that needs no parser)
+and `FileWorker.analyse` (parse, pin constants, detect). The engine may run the second step in
+another process: a `Pending` holds only picklable values (the blob without its opener, the
+content bytes, the old record). One FileWorker per thread or process: it owns its tree-sitter
+parsers and detector objects, which are never shared.
 """
 
 from __future__ import annotations
@@ -38,6 +41,63 @@ class WorkSettings:
     scan_mode: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A file whose content must be analysed: what a worker receives (picklable)."""
+
+    blob: FileBlob
+    content: Content
+    old: FileRecord | None
+    change: str
+
+    @property
+    def weight(self) -> int:
+        """Bytes to analyse (how the engine balances work)."""
+        return len(self.content.data) if self.content.data is not None else 0
+
+
+def change_of(settings: WorkSettings, old: FileRecord | None) -> str:
+    """The `change` findings of an entry carry: added, modified, or unchanged in scan mode."""
+    if settings.scan_mode:
+        return "unchanged"
+    return "added" if old is None else "modified"
+
+
+def prepare(
+    settings: WorkSettings, blob: FileBlob, old: FileRecord | None
+) -> FileOutcome | Pending:
+    """Read and hash one entry: its outcome when no parse is needed, else the work left to do."""
+    change = change_of(settings, old)
+    if blob.problem:
+        record = FileRecord(
+            blob.path,
+            blob.kind,
+            blob.size,
+            blob.executable,
+            None,
+            None,
+            blob.target,
+            problem=blob.problem,
+        )
+        return FileOutcome(record, (unsafe_finding(blob.path, blob.problem, change),), False)
+    if blob.kind is not EntryType.FILE:
+        record = FileRecord(
+            blob.path, blob.kind, blob.size, blob.executable, None, None, blob.target
+        )
+        return FileOutcome(record, (), False)
+    content = read_blob(blob, settings.policy.max_file_size)
+    if content.error:
+        record = FileRecord(
+            blob.path, blob.kind, blob.size, blob.executable, None, problem=content.error
+        )
+        return FileOutcome(record, (unsafe_finding(blob.path, content.error, change),), False)
+    if old is not None and old.kind is EntryType.FILE and old.sha256 == content.sha256:
+        # Unchanged content: reuse the recorded structure (parse cache by digest).
+        record = replace(old, path=blob.path, executable=blob.executable)
+        return FileOutcome(record, (), False)
+    return Pending(replace(blob, open=None), content, old, change)
+
+
 @dataclass
 class FileWorker:
     """Processes files one at a time; never shared between threads."""
@@ -51,37 +111,14 @@ class FileWorker:
         self, blob: FileBlob, old: FileRecord | None, before: bytes | None = None
     ) -> FileOutcome:
         """Record one entry; analyse and detect when it is new or changed."""
-        change = "added" if old is None else "modified"
-        if self.settings.scan_mode:
-            change = "unchanged"
-        if blob.problem:
-            record = FileRecord(
-                blob.path,
-                blob.kind,
-                blob.size,
-                blob.executable,
-                None,
-                None,
-                blob.target,
-                problem=blob.problem,
-            )
-            return FileOutcome(record, (unsafe_finding(blob.path, blob.problem, change),), False)
-        if blob.kind is not EntryType.FILE:
-            record = FileRecord(
-                blob.path, blob.kind, blob.size, blob.executable, None, None, blob.target
-            )
-            return FileOutcome(record, (), False)
-        content = read_blob(blob, self.settings.policy.max_file_size)
-        if content.error:
-            record = FileRecord(
-                blob.path, blob.kind, blob.size, blob.executable, None, problem=content.error
-            )
-            return FileOutcome(record, (unsafe_finding(blob.path, content.error, change),), False)
-        if old is not None and old.kind is EntryType.FILE and old.sha256 == content.sha256:
-            # Unchanged content: reuse the recorded structure (parse cache by digest).
-            record = replace(old, path=blob.path, executable=blob.executable)
-            return FileOutcome(record, (), False)
-        return self._fresh(blob, content, old, before, change)
+        step = prepare(self.settings, blob, old)
+        if isinstance(step, FileOutcome):
+            return step
+        return self.analyse(step, before)
+
+    def analyse(self, task: Pending, before: bytes | None = None) -> FileOutcome:
+        """Parse, pin constants and detect: the expensive half of `process`."""
+        return self._fresh(task.blob, task.content, task.old, before, task.change)
 
     def _fresh(
         self,

@@ -45,6 +45,8 @@ class CommonOptions:
     waivers: Path | None
     jobs: int
     quiet: bool
+    cache_dir: Path | None = None
+    no_cache: bool = False
 
 
 def guarded(func: F) -> F:
@@ -123,6 +125,13 @@ def report_options(func: F) -> F:
         ),
         click.option("--quiet", is_flag=True, help="No progress or warnings on stderr."),
         click.option("--debug", is_flag=True, help="Show tracebacks of internal errors."),
+        click.option(
+            "--cache-dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Analysis cache folder (default: $INTEGRITY_CACHE_DIR, else "
+            "$XDG_CACHE_HOME/integrity or ~/.cache/integrity).",
+        ),
+        click.option("--no-cache", is_flag=True, help="Neither read nor write the cache."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -142,6 +151,8 @@ def common_from(kwargs: dict[str, Any]) -> CommonOptions:
         waivers=kwargs.pop("waivers"),
         jobs=jobs,
         quiet=kwargs.pop("quiet"),
+        cache_dir=kwargs.pop("cache_dir", None),
+        no_cache=kwargs.pop("no_cache", False),
     )
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from integrity.baseline.store import LoadedBaseline, load_baseline
+from integrity.cache import default_cache_dir
 from integrity.commands.common import CommonOptions, policy_for, progress, threshold, warn
 from integrity.config import Policy
 from integrity.engine import RunContext
@@ -35,7 +37,15 @@ def run_context(
         jobs=opts.jobs,
         structure=structure,
         fail_on=threshold(opts, policy),
+        cache_dir=cache_dir_for(opts),
     )
+
+
+def cache_dir_for(opts: CommonOptions) -> Path | None:
+    """--cache-dir, else the default folder; None with --no-cache."""
+    if opts.no_cache:
+        return None
+    return opts.cache_dir if opts.cache_dir is not None else default_cache_dir(os.environ)
 
 
 def trusted_baseline(path: Path, trust: Path | None, opts: CommonOptions) -> LoadedBaseline:
@@ -48,6 +58,7 @@ def trusted_baseline(path: Path, trust: Path | None, opts: CommonOptions) -> Loa
 
 
 __all__ = [
+    "cache_dir_for",
     "limits_for",
     "policy_for",
     "progress",
