@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections.abc import Callable
 
@@ -9,7 +10,9 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
-from integrity.model import Confidence, Severity
+from integrity.detectors.base import FileView
+from integrity.detectors.secrets import hit_to_finding
+from integrity.model import Confidence, Finding, Severity
 from integrity.rules.schema import Rule
 from integrity.secrets.engine import SecretEngine
 from integrity.syntax.languages import Grammars, guess_language
@@ -238,3 +241,20 @@ def test_pgp_private_key_block(engine: SecretEngine) -> None:
     )
     (hit,) = engine.scan("keys/signing.asc", block.encode())
     assert (hit.rule.id, hit.start_line, hit.end_line) == ("private-key", 1, 7)
+
+
+def test_no_finding_field_holds_any_part_of_a_planted_secret(
+    engine: SecretEngine, planted: Planted
+) -> None:
+    for rule_id in FORMAT_RULES:
+        path, code, secret = planted(rule_id, random.Random("redact-" + rule_id))
+        view = FileView(path=path, language=None, after=code.encode(), change="added")
+        (hit,) = engine.scan(path, code.encode())
+        finding = hit_to_finding(hit, view)
+        dumped = repr(finding) + "".join(
+            str(getattr(finding, field.name)) for field in dataclasses.fields(Finding)
+        )
+        pieces = {secret[i : i + 8] for i in range(4, len(secret) - 7)}
+        leaked = [piece for piece in pieces if piece in dumped]
+        assert not leaked, (rule_id, finding.snippet)
+        assert finding.snippet.startswith(secret[: min(4, len(secret) // 4)] + "…")
