@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,6 +114,8 @@ def verify(data: bytes, signature: Signature, trusted: Ed25519PublicKey | None, 
         embedded = Ed25519PublicKey.from_public_bytes(raw)
     except ValueError as exc:
         raise TrustError(f"{what}: malformed signature block") from exc
+    if signature.keyid != key_id(embedded):
+        raise TrustError(f"{what}: signature key id does not match its public key")
     if trusted is not None and _raw(trusted) != raw:
         raise TrustError(
             f"{what}: signed by key {key_id(embedded)}, not by the trusted key {key_id(trusted)}"
@@ -124,7 +127,19 @@ def verify(data: bytes, signature: Signature, trusted: Ed25519PublicKey | None, 
 
 
 def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
-    """Write a file so that readers see the old content or the whole new one, never a part."""
+    """Write a file so that readers see the old content or the whole new one, never a part.
+
+    A target that exists and is not a regular file or symlink (/dev/null, a FIFO, a terminal)
+    is written in place: replacing it would destroy the device node.
+    """
+    try:
+        status = os.lstat(path)
+    except FileNotFoundError:
+        status = None
+    if status is not None and not (stat.S_ISREG(status.st_mode) or stat.S_ISLNK(status.st_mode)):
+        with open(path, "wb") as handle:
+            handle.write(data)
+        return
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:

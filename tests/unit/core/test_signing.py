@@ -9,6 +9,7 @@ import pytest
 
 from integrity.errors import InvalidInputError, TrustError
 from integrity.signing import (
+    Signature,
     atomic_write,
     generate_keypair,
     load_private_key,
@@ -46,3 +47,17 @@ def test_atomic_write_replaces_whole_file(tmp_path: Path):
     atomic_write(target, b"new content")
     assert target.read_bytes() == b"new content"
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+def test_atomic_write_to_a_device_writes_in_place():
+    devnull = Path("/dev/null")
+    atomic_write(devnull, b"discarded")
+    assert devnull.is_char_device()
+
+
+def test_keyid_must_match_public_key(tmp_path: Path):
+    key_path, _ = generate_keypair(tmp_path)
+    signature = sign(b"data", load_private_key(key_path))
+    forged = Signature(keyid="0" * 16, public_key=signature.public_key, value=signature.value)
+    with pytest.raises(TrustError, match="key id"):
+        verify(b"data", forged, None, "t")
