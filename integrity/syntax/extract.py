@@ -290,8 +290,11 @@ def pin(
         entry = None
         if registry is not None and (by_value or registry.has_alias(name)):
             entry = registry.claim(literal.value, name)
-        pinned = always or entry is not None
-        if not pinned and pinned_in_context(literal, is_upper_constant(name)):
+        # Outside crypto code and away from crypto names only a registry match pins: a sha256
+        # in a lock file or a test fixture is data, and its change is not a crypto finding.
+        # Wide integers with varied digits stay pinned anywhere (round constants, seeds).
+        pinned = entry is not None or (always and literal.kind is LiteralKind.INTEGER)
+        if not pinned and (always or pinned_in_context(literal, is_upper_constant(name))):
             pinned = context or is_crypto_name(name)
         if not pinned:
             continue

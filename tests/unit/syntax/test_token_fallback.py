@@ -94,3 +94,15 @@ def test_unknown_text_still_gets_a_digest() -> None:
     result = analyze("NOTES", None, b'some text "with a string" and 0x1234\n', Grammars())
     assert result.parser == "tokens"
     assert result.token_digest is not None
+
+
+def test_digests_in_data_files_are_not_pinned() -> None:
+    """A sha256 in a lock file or fixture is data: changing it is no crypto finding."""
+    digest = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+    lock = '{"packages": {"left-pad": {"integrity": "sha256-DIGEST"}}, "sum": "DIGEST"}\n'
+    lock = lock.replace("DIGEST", digest)
+    fixture = f'EXPECTED = "{digest}"\n'
+    assert analyze("package-lock.json", "json", lock.encode(), Grammars()).constants == ()
+    assert analyze("tests/test_hash.py", "python", fixture.encode(), Grammars()).constants == ()
+    crypto = analyze("src/crypto/kdf.py", "python", fixture.encode(), Grammars())
+    assert [c.value for c in crypto.constants] == [digest]
