@@ -65,12 +65,7 @@ def build_detectors(ruleset: RuleSet, grammars: Grammars) -> tuple[Detector, ...
     Build once per run and thread: query detectors of a language share one combined query.
     Raises SignatureError for a kind with no registered detector.
     """
-    query_rules = [rule for rule in ruleset.rules if rule.kind == "query"]
-    languages = {lang for rule in query_rules for lang in rule.languages}
-    loaded = {lang: grammars.language(lang) for lang in sorted(languages)}
-    bundles = build_bundles(
-        query_rules, ruleset.queries, {k: v for k, v in loaded.items() if v is not None}
-    )
+    bundles = build_bundles(ruleset.rules, ruleset.queries)
     context = BuildContext(ruleset, grammars, bundles)
     detectors: list[Detector] = []
     secrets: list[Rule] = []

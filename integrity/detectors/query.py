@@ -1,16 +1,16 @@
 """The generic tree-sitter query detector (kind = "query").
 
-All query rules of one language run as one combined tree-sitter query (a `QueryBundle`): one
-traversal of the tree instead of one per rule, about three times faster on C. Each rule keeps its
-own detector (its id, scope, keywords); the bundle remembers the matches of the last tree it ran
-on, so the detectors of one file share one traversal. A bundle belongs to the detectors built for
-one run (one thread), never to the module.
+All query rules of one language run as one combined tree-sitter query (compiled once by the
+loader, see rules/queries.py `LanguageQuery`): one traversal of the tree instead of one per rule,
+about three times faster on C. Each rule keeps its own detector (its id, scope, keywords); a
+`QueryBundle` remembers the matches of the last tree it ran on, so the detectors of one file share
+one traversal. A bundle belongs to the detectors built for one run (one thread), never to the
+module.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Literal
 
 import tree_sitter
@@ -18,43 +18,31 @@ import tree_sitter
 from integrity.detectors.base import FileView
 from integrity.detectors.common import LineIndex, Scope, keyword_hit, lower_keywords, make_finding
 from integrity.model import Finding
-from integrity.rules.queries import Predicates, function_name, prepare
+from integrity.rules.queries import LanguageQuery, Predicates, function_name
 from integrity.rules.schema import Rule
 
 _MATCH_LIMIT = 16384
 Captures = dict[str, list[tree_sitter.Node]]
 
 
-@dataclass(frozen=True, slots=True)
-class BundledQuery:
-    """One rule's part of a bundle: its id, query text, number of patterns and keywords."""
-
-    rule_id: str
-    text: str
-    patterns: int
-    keywords: tuple[bytes, ...] = ()
-
-
 class QueryBundle:
-    """Every query rule of one language compiled as one query; matches grouped by rule."""
+    """The combined query of one language, run once per tree for the detectors of one run.
 
-    def __init__(self, language: tree_sitter.Language, parts: Sequence[BundledQuery]) -> None:
-        self._owner: list[str] = []
-        for part in parts:
-            self._owner.extend([part.rule_id] * part.patterns)
-        self._keywords = {part.rule_id: part.keywords for part in parts}
-        self._query = tree_sitter.Query(language, "\n".join(prepare(p.text) for p in parts))
+    Patterns of rules that are not in this run, or whose keywords do not occur in the file, are
+    rejected before any of their predicates run.
+    """
+
+    def __init__(self, compiled: LanguageQuery, keywords: Mapping[str, tuple[bytes, ...]]) -> None:
+        self._query = compiled.query
+        self._owner = compiled.owners
+        self._keywords = dict(keywords)
         self._predicates = Predicates()
         self._active: frozenset[str] = frozenset()
         self._tree: tree_sitter.Tree | None = None
         self._matches: dict[str, list[Captures]] = {}
 
     def matches(self, tree: tree_sitter.Tree, data: bytes, rule_id: str) -> list[Captures]:
-        """The matches of one rule's patterns on a tree (computed once per tree).
-
-        Patterns of rules whose keywords do not occur in `data` are rejected before any of
-        their predicates run.
-        """
+        """The matches of one rule's patterns on a tree (computed once per tree)."""
         if self._tree is not tree:
             self._active = frozenset(
                 rule for rule, words in self._keywords.items() if keyword_hit(data, words)
@@ -62,7 +50,9 @@ class QueryBundle:
             cursor = tree_sitter.QueryCursor(self._query, match_limit=_MATCH_LIMIT)
             grouped: dict[str, list[Captures]] = {}
             for index, captures in cursor.matches(tree.root_node, self._predicate):
-                grouped.setdefault(self._owner[index], []).append(captures)
+                owner = self._owner[index]
+                if owner in self._active:
+                    grouped.setdefault(owner, []).append(captures)
             self._tree, self._matches = tree, grouped
         return self._matches.get(rule_id, [])
 
@@ -79,20 +69,19 @@ class QueryBundle:
 
 
 def build_bundles(
-    rules: Sequence[Rule],
-    compiled: Mapping[tuple[str, str], tree_sitter.Query],
-    languages: Mapping[str, tree_sitter.Language],
+    rules: Sequence[Rule], compiled: Mapping[str, LanguageQuery]
 ) -> dict[str, QueryBundle]:
-    """One bundle per language over the query rules (in rule order)."""
-    parts: dict[str, list[BundledQuery]] = {}
-    for rule in rules:
-        for language in rule.languages:
-            query = compiled.get((rule.id, language))
-            if rule.query is not None and query is not None and language in languages:
-                words = lower_keywords(rule.keywords)
-                part = BundledQuery(rule.id, rule.query, query.pattern_count, words)
-                parts.setdefault(language, []).append(part)
-    return {language: QueryBundle(languages[language], p) for language, p in parts.items()}
+    """One bundle per language for the query rules of this run."""
+    bundles: dict[str, QueryBundle] = {}
+    for language, combined in compiled.items():
+        keywords = {
+            rule.id: lower_keywords(rule.keywords)
+            for rule in rules
+            if rule.kind == "query" and language in rule.languages
+        }
+        if keywords:
+            bundles[language] = QueryBundle(combined, keywords)
+    return bundles
 
 
 class QueryDetector:

@@ -1,8 +1,9 @@
 """Load a directory of signature files (signatures/*.toml) into a validated RuleSet.
 
 Checks that need more than one table live here: the file header (`schema = 1`), TOML syntax,
-unique ids across files, and every query compiled against the grammar of each of its languages
-(the compiled queries are kept on the RuleSet, so detectors never compile them again).
+unique ids across files, and the queries: all query rules of a language are compiled as one
+query (kept on the RuleSet as a `LanguageQuery`, so detectors never compile them again); when
+that fails, each rule is compiled alone to name the one at fault.
 """
 
 from __future__ import annotations
@@ -17,7 +18,14 @@ from typing import Any
 import tree_sitter
 
 from integrity.errors import SignatureError
-from integrity.rules.queries import QueryProblem, capture_names, compile_query
+from integrity.rules.queries import (
+    LanguageQuery,
+    QueryProblem,
+    captures_in,
+    check_predicates,
+    compile_language,
+    compile_query,
+)
 from integrity.rules.schema import Rule, parse_rule
 from integrity.syntax.languages import GRAMMARS, Grammars
 
@@ -29,16 +37,14 @@ _MAX_FILE = 4 * 1024 * 1024
 class RuleSet:
     """The loaded rules and the digest of the signature files they came from.
 
-    `queries` maps (rule id, language) to the compiled tree-sitter query of a query rule.
+    `queries` maps a language to the combined query of every query rule in that language.
     """
 
     rules: tuple[Rule, ...]
     digest: str
     files: tuple[str, ...] = ()
     directory: str = ""
-    queries: Mapping[tuple[str, str], tree_sitter.Query] = field(
-        default_factory=dict, compare=False, repr=False
-    )
+    queries: Mapping[str, LanguageQuery] = field(default_factory=dict, compare=False, repr=False)
 
     def by_id(self) -> dict[str, Rule]:
         """Rules keyed by id."""
@@ -47,8 +53,7 @@ class RuleSet:
     def subset(self, rule_ids: frozenset[str]) -> RuleSet:
         """A RuleSet holding only the named rules (same digest: it records the files)."""
         keep = tuple(rule for rule in self.rules if rule.id in rule_ids)
-        queries = {key: q for key, q in self.queries.items() if key[0] in rule_ids}
-        return RuleSet(keep, self.digest, self.files, self.directory, queries)
+        return RuleSet(keep, self.digest, self.files, self.directory, self.queries)
 
 
 def default_signatures_dir() -> Path:
@@ -67,10 +72,8 @@ def load_rules(directory: Path | None = None) -> RuleSet:
     folder = directory if directory is not None else default_signatures_dir()
     if not folder.is_dir():
         raise SignatureError(f"{folder}: not a directory of signature files")
-    grammars = Grammars()
     digest = hashlib.sha256()
     rules: list[Rule] = []
-    queries: dict[tuple[str, str], tree_sitter.Query] = {}
     seen: dict[str, str] = {}
     names: list[str] = []
     for path in sorted(folder.glob("*.toml"), key=lambda p: p.name):
@@ -86,14 +89,13 @@ def load_rules(directory: Path | None = None) -> RuleSet:
                     f"{label}: rule {rule.id}: duplicate id (also in {seen[rule.id]})"
                 )
             seen[rule.id] = label
-            queries.update(_compile(rule, grammars))
             rules.append(rule)
     return RuleSet(
         rules=tuple(rules),
         digest="sha256:" + digest.hexdigest(),
         files=tuple(names),
         directory=str(folder),
-        queries=queries,
+        queries=compile_queries(rules, Grammars()),
     )
 
 
@@ -149,24 +151,48 @@ def _check_languages(rule: Rule, label: str) -> None:
             )
 
 
-def _compile(rule: Rule, grammars: Grammars) -> dict[tuple[str, str], tree_sitter.Query]:
-    if rule.kind != "query" or rule.query is None:
-        return {}
-    compiled: dict[tuple[str, str], tree_sitter.Query] = {}
-    for language in rule.languages:
-        lang = grammars.language(language)
-        if lang is None:  # pragma: no cover - _check_languages ran first
+def compile_queries(rules: list[Rule], grammars: Grammars) -> dict[str, LanguageQuery]:
+    """One combined query per language over the query rules; SignatureError names the rule."""
+    parts: dict[str, list[tuple[str, str]]] = {}
+    for rule in rules:
+        if rule.kind != "query" or rule.query is None:
             continue
         try:
-            query = compile_query(lang, rule.query)
+            check_predicates(rule.query)
         except QueryProblem as exc:
-            raise SignatureError(
-                f"{rule.source_file}: rule {rule.id}: query does not compile for {language}: {exc}"
-            ) from None
-        if rule.report not in capture_names(query):
+            raise _query_error(rule, rule.languages[0], exc) from None
+        if rule.report not in captures_in(rule.query):
             raise SignatureError(
                 f"{rule.source_file}: rule {rule.id}: report {rule.report!r} names no capture"
                 f" of the query"
             )
-        compiled[(rule.id, language)] = query
+        for language in rule.languages:
+            parts.setdefault(language, []).append((rule.id, rule.query))
+    compiled: dict[str, LanguageQuery] = {}
+    for language, items in sorted(parts.items()):
+        lang = grammars.language(language)
+        if lang is None:  # pragma: no cover - _check_languages ran first
+            continue
+        try:
+            compiled[language] = compile_language(lang, items)
+        except QueryProblem as combined:
+            _find_culprit(lang, language, items, rules)
+            raise SignatureError(f"queries for {language} do not compile: {combined}") from None
     return compiled
+
+
+def _find_culprit(
+    lang: tree_sitter.Language, language: str, items: list[tuple[str, str]], rules: list[Rule]
+) -> None:
+    by_id = {rule.id: rule for rule in rules}
+    for rule_id, text in items:
+        try:
+            compile_query(lang, text)
+        except QueryProblem as exc:
+            raise _query_error(by_id[rule_id], language, exc) from None
+
+
+def _query_error(rule: Rule, language: str, exc: QueryProblem) -> SignatureError:
+    return SignatureError(
+        f"{rule.source_file}: rule {rule.id}: query does not compile for {language}: {exc}"
+    )

@@ -13,7 +13,9 @@ A `Predicates` object belongs to one detector for one run and caches the compile
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -56,10 +58,9 @@ def prepare(text: str) -> str:
     return _REWRITE.sub(lambda m: f"(#re2-{m.group(1) or ''}match?", text)
 
 
-def compile_query(language: tree_sitter.Language, text: str) -> tree_sitter.Query:
-    """Compile a rule's query (after `prepare`); raises QueryProblem with the reason."""
-    prepared = prepare(text)
-    for name, pattern in _PREDICATE_ARGS.findall(prepared):
+def check_predicates(text: str) -> None:
+    """Raise QueryProblem when a regex predicate of a query is not valid for re2."""
+    for name, pattern in _PREDICATE_ARGS.findall(prepare(text)):
         if name in _OURS:
             try:
                 compile_re2(_unescape(pattern))
@@ -67,6 +68,12 @@ def compile_query(language: tree_sitter.Language, text: str) -> tree_sitter.Quer
                 raise QueryProblem(
                     f"predicate {name} regex {pattern!r}: {error_text(exc)}"
                 ) from None
+
+
+def compile_query(language: tree_sitter.Language, text: str) -> tree_sitter.Query:
+    """Compile one rule's query (after `prepare`); raises QueryProblem with the reason."""
+    check_predicates(text)
+    prepared = prepare(text)
     try:
         return tree_sitter.Query(language, prepared)
     except (tree_sitter.QueryError, ValueError) as exc:
@@ -76,6 +83,46 @@ def compile_query(language: tree_sitter.Language, text: str) -> tree_sitter.Quer
 def capture_names(query: tree_sitter.Query) -> tuple[str, ...]:
     """Every capture name a query defines."""
     return tuple(query.capture_name(i) for i in range(query.capture_count))
+
+
+def captures_in(text: str) -> frozenset[str]:
+    """Capture names written in a query text (`@name`)."""
+    return frozenset(re.findall(r"@([A-Za-z_][\w.-]*)", text))
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageQuery:
+    """Every query rule of one language compiled as one query, and the rule of each pattern.
+
+    One traversal of a tree serves all rules. A compiled query is read-only once built, so the
+    detectors of every worker thread share it.
+    """
+
+    query: tree_sitter.Query = field(compare=False)
+    owners: tuple[str, ...]
+
+
+def compile_language(
+    language: tree_sitter.Language, parts: Sequence[tuple[str, str]]
+) -> LanguageQuery:
+    """Compile (rule id, query text) parts into one query; raises QueryProblem."""
+    pieces: list[bytes] = []
+    starts: list[int] = []
+    position = 0
+    for _, text in parts:
+        piece = (prepare(text) + "\n").encode("utf-8")
+        starts.append(position)
+        pieces.append(piece)
+        position += len(piece)
+    try:
+        query = tree_sitter.Query(language, b"".join(pieces).decode("utf-8"))
+    except (tree_sitter.QueryError, ValueError) as exc:
+        raise QueryProblem(str(exc).replace("\n", " ")) from None
+    owners = tuple(
+        parts[bisect.bisect_right(starts, query.start_byte_for_pattern(i)) - 1][0]
+        for i in range(query.pattern_count)
+    )
+    return LanguageQuery(query, owners)
 
 
 def _unescape(text: str) -> str:

@@ -88,7 +88,7 @@ report = "call"
     )
     assert rule.source_file == "rules/a.toml"
     assert rule.examples[0].line == 1
-    assert ("demo-eval", "python") in ruleset.queries
+    assert ruleset.queries["python"].owners == ("demo-eval",)
     assert ruleset.files == ("a.toml",)
     first = ruleset.digest
     (folder / "a.toml").write_text((folder / "a.toml").read_text() + "\n", encoding="utf-8")
@@ -109,3 +109,31 @@ def test_missing_folder_is_invalid_input(tmp_path: Path) -> None:
 
 def test_default_dir_is_the_repository_signatures() -> None:
     assert default_signatures_dir().name in ("signatures", "_signatures")
+
+
+def test_combined_queries_attribute_each_pattern_to_its_rule(tmp_path: Path) -> None:
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    stanza = """
+[[rule]]
+id = "ID"
+kind = "query"
+languages = ["python", "javascript"]
+category = "hidden-exec"
+severity = "high"
+confidence = "medium"
+message = "m"
+query = '''((identifier) @x (#eq? @x "a")) ((identifier) @x (#eq? @x "b"))'''
+report = "x"
+  [[rule.example]]
+  expect = "match"
+  code = "a"
+  [[rule.example]]
+  expect = "no-match"
+  code = "c"
+"""
+    text = "schema = 1\n" + stanza.replace("ID", "first") + stanza.replace("ID", "second")
+    (folder / "two.toml").write_text(text, encoding="utf-8")
+    ruleset = load_rules(folder)
+    assert sorted(ruleset.queries) == ["javascript", "python"]
+    assert ruleset.queries["python"].owners == ("first", "first", "second", "second")
