@@ -8,6 +8,7 @@ import click
 
 from integrity import __version__
 from integrity.commands.baseline import baseline, keygen
+from integrity.commands.fleet import fleet
 from integrity.commands.gitflow import GITFLOW_COMMANDS
 from integrity.commands.review import review
 from integrity.commands.rules import rules
@@ -28,6 +29,7 @@ def cli() -> None:
 
 for command in (keygen, baseline, verify, scan, rules, review, signoff, attest, *GITFLOW_COMMANDS):
     cli.add_command(command)
+cli.add_command(fleet)
 
 
 def main() -> None:

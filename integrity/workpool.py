@@ -23,7 +23,7 @@ from pathlib import Path
 from integrity.detectors import build_detectors
 from integrity.filework import FileOutcome, FileWorker, Pending, WorkSettings
 from integrity.rules.load import RuleSet, load_rules
-from integrity.syntax.constants import ConstantRegistry
+from integrity.syntax.constants import ConstantRegistry, load_registry
 from integrity.syntax.languages import Grammars
 
 Batch = tuple[tuple[int, Pending], ...]
@@ -58,11 +58,12 @@ class _ReloadSpec:
     settings: WorkSettings
     rules_dir: str
     rule_ids: tuple[str, ...]
-    registry: ConstantRegistry
+    registry_path: str
 
     def build(self) -> FileWorker:
         ruleset = load_rules(Path(self.rules_dir)).subset(frozenset(self.rule_ids))
-        return WorkerSpec(self.settings, ruleset, self.registry).build()
+        registry = load_registry(Path(self.registry_path))
+        return WorkerSpec(self.settings, ruleset, registry).build()
 
 
 def _init(spec: WorkerSpec | _ReloadSpec) -> None:
@@ -103,7 +104,7 @@ class AnalysisPool:
         if self.method != "fork":
             rules = spec.ruleset
             ids = tuple(rule.id for rule in rules.rules)
-            init = _ReloadSpec(spec.settings, rules.directory, ids, spec.registry)
+            init = _ReloadSpec(spec.settings, rules.directory, ids, spec.registry.source)
         self._jobs = jobs
         self._pool = ProcessPoolExecutor(
             max_workers=jobs,
