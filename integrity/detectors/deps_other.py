@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 
 from integrity.detectors.deps_model import (
     Dep,
@@ -153,25 +154,35 @@ def composer_lock(text: str) -> Manifest:
     return Manifest(tuple(deps), lockfile=True)
 
 
-_POM_DEP = re.compile(r"<dependency>(.{0,2000}?)</dependency>", re.S)
-_POM_REPO = re.compile(
-    r"<(?:repository|pluginRepository)>.{0,1000}?<url>\s*([^<\s]+)\s*</url>", re.S
-)
+_POM_FIELD = re.compile(r"<(groupId|artifactId|version)>\s*([^<]*?)\s*</\1>")
+_POM_URL = re.compile(r"<url>\s*([^<\s]+)\s*</url>")
+
+
+def _elements(text: str, tag: str, limit: int) -> Iterator[tuple[int, str]]:
+    """(offset, body) of each <tag>...</tag> whose body is at most `limit` characters."""
+    opening, closing = f"<{tag}>", f"</{tag}>"
+    at = text.find(opening)
+    while at >= 0:
+        end = text.find(closing, at, at + len(opening) + limit + len(closing))
+        if end >= 0:
+            yield at, text[at + len(opening) : end]
+        at = text.find(opening, at + len(opening))
 
 
 def pom_xml(text: str) -> Manifest:
     """Maven pom.xml (dependency and repository elements, text level: no XML entity expansion)."""
     deps = []
-    for match in _POM_DEP.finditer(text):
-        fields = dict(
-            re.findall(r"<(groupId|artifactId|version)>\s*([^<]*?)\s*</\1>", match.group(1))
-        )
+    for offset, body in _elements(text, "dependency", 2000):
+        fields = dict(_POM_FIELD.findall(body))
         if "artifactId" in fields:
             name = fields.get("groupId", "") + ":" + fields["artifactId"]
             deps.append(
-                Dep(name, fields.get("version", ""), "", "", text.count("\n", 0, match.start()) + 1)
+                Dep(name, fields.get("version", ""), "", "", text.count("\n", 0, offset) + 1)
             )
-    indexes = tuple(
-        (m.group(1), text.count("\n", 0, m.start(1)) + 1) for m in _POM_REPO.finditer(text)
-    )
-    return Manifest(tuple(deps), indexes=indexes)
+    indexes = []
+    for tag in ("repository", "pluginRepository"):
+        for offset, body in _elements(text, tag, 1000):
+            url = _POM_URL.search(body)
+            if url:
+                indexes.append((url.group(1), text.count("\n", 0, offset) + 1))
+    return Manifest(tuple(deps), indexes=tuple(sorted(indexes, key=lambda item: item[1])))
