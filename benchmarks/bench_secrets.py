@@ -208,6 +208,10 @@ def main() -> None:
             r, f, m, fl = corpus_scores(set(counts), labels, prefix)
             print(f"{name}: missed {len(m)}, false positives {len(fl)}", file=sys.stderr)
             real_counts, secs = runner(real)
+            dump = ROOT / ".bench" / f"peer-{name.split()[0].lower()}.json"
+            dump.write_text(
+                json.dumps({"corpus_missed": m, "corpus_false": fl, "real": real_counts}, indent=1)
+            )
             n = sum(real_counts.values())
             rows.append((name, r, f, n, n, total / secs / 1e6, secs))
     n_pos = sum(bool(v["positive"]) for v in labels.values())
