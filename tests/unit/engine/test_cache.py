@@ -1,0 +1,146 @@
+"""The content-addressed cache: warm scans re-use outcomes, stay exact, and survive damage."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from integrity import engine
+from integrity.cache import ResultCache, default_cache_dir
+from integrity.cache.codec import CachedOutcome
+from integrity.cache.store import DB_NAME
+from integrity.config import Policy
+from integrity.engine import RunContext
+from integrity.model import EntryType, FileRecord
+from integrity.report import RENDERERS
+from integrity.sources import open_source
+from integrity.walking import StageCounts
+
+from .conftest import PY_BAD, generate_tree
+
+
+def _scan(root: Path, ctx: RunContext) -> tuple[str, StageCounts]:
+    seen: list[StageCounts] = []
+    result = engine.scan(open_source(str(root)), replace(ctx, stages=seen.append))
+    return RENDERERS["json"](result), seen[-1]
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    return generate_tree(tmp_path / "tree", files=40)
+
+
+def test_warm_scan_serves_every_file_from_the_cache(
+    tree: Path, tmp_path: Path, make_ctx: Callable[..., RunContext]
+) -> None:
+    ctx = make_ctx(cache_dir=tmp_path / "cache")
+    cold, first = _scan(tree, ctx)
+    warm, second = _scan(tree, ctx)
+    uncached, _ = _scan(tree, make_ctx())
+    assert cold == warm == uncached
+    assert first.analysed == first.hashed and first.cached == 0
+    assert second.analysed == 0 and second.cached == second.hashed == first.hashed
+
+
+def test_same_content_at_two_paths_keeps_each_path(
+    tmp_path: Path, make_ctx: Callable[..., RunContext]
+) -> None:
+    root = tmp_path / "t"
+    root.mkdir()
+    (root / "one.py").write_text(PY_BAD)
+    ctx = make_ctx(cache_dir=tmp_path / "cache")
+    _scan(root, ctx)
+    (root / "two.py").write_text(PY_BAD)
+    (root / "tests").mkdir()
+    (root / "tests" / "three.py").write_text(PY_BAD)
+    report, counts = _scan(root, ctx)
+    assert counts.cached == 1 and counts.analysed == 2
+    assert report == _scan(root, make_ctx())[0]
+    for path in ("one.py", "two.py", "tests/three.py"):
+        assert f'"path": "{path}"' in report
+
+
+def test_edited_file_and_changed_policy_miss(
+    tree: Path, tmp_path: Path, make_ctx: Callable[..., RunContext]
+) -> None:
+    ctx = make_ctx(cache_dir=tmp_path / "cache")
+    _scan(tree, ctx)
+    (tree / "copy_a.py").write_text(PY_BAD + "x = 1\n")
+    _, counts = _scan(tree, ctx)
+    assert counts.analysed == 1
+    sensitive = make_ctx(cache_dir=tmp_path / "cache", policy=Policy(sensitive=("d1/**",)))
+    _, counts = _scan(tree, sensitive)
+    assert counts.cached == 0
+
+
+def _record(path: str, sha: str = "ab" * 32) -> FileRecord:
+    return FileRecord(path, EntryType.FILE, 3, False, sha, language="python")
+
+
+def test_corrupt_entry_is_dropped(tmp_path: Path) -> None:
+    cache = ResultCache(tmp_path, "space")
+    cache.put("a.py", "ab" * 32, CachedOutcome(_record("a.py"), (), True))
+    cache.close()
+    with sqlite3.connect(tmp_path / DB_NAME) as conn:
+        conn.execute("UPDATE entries SET value = CAST('{\"format\": 1}' AS BLOB)")
+    cache = ResultCache(tmp_path, "space")
+    assert cache.get("a.py", "ab" * 32, False) is None
+    cache.close()
+    with sqlite3.connect(tmp_path / DB_NAME) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM entries").fetchone() == (0,)
+
+
+def test_corrupt_database_is_moved_aside(tmp_path: Path) -> None:
+    (tmp_path / DB_NAME).write_bytes(b"this is not a database" * 200)
+    warnings: list[str] = []
+    cache = ResultCache(tmp_path, "space", warn=warnings.append)
+    cache.put("a.py", "ab" * 32, CachedOutcome(_record("a.py"), (), True))
+    cache.close()
+    assert any("moved aside" in w for w in warnings)
+    assert [p.name for p in tmp_path.iterdir() if ".corrupt-" in p.name]
+    again = ResultCache(tmp_path, "space")
+    found = again.get("a.py", "ab" * 32, True)
+    again.close()
+    assert found is not None and found.record.executable is True
+
+
+def test_size_cap_evicts_least_recently_used(tmp_path: Path) -> None:
+    cache = ResultCache(tmp_path, "space", max_bytes=10_000)
+    for i in range(60):
+        cache.put(
+            f"f{i}.py", f"{i:064x}", CachedOutcome(_record(f"f{i}.py", f"{i:064x}"), (), True)
+        )
+        cache.close()
+        cache = ResultCache(tmp_path, "space", max_bytes=10_000)
+    assert cache.get("f59.py", f"{59:064x}", False) is not None
+    assert cache.get("f0.py", f"{0:064x}", False) is None
+    cache.close()
+    with sqlite3.connect(tmp_path / DB_NAME) as conn:
+        (total,) = conn.execute("SELECT SUM(size) FROM entries").fetchone()
+    assert total <= 10_000
+
+
+def test_default_folder_rules(tmp_path: Path) -> None:
+    assert default_cache_dir({"INTEGRITY_CACHE_DIR": str(tmp_path)}) == tmp_path
+    assert default_cache_dir({"INTEGRITY_CACHE_DIR": ""}) is None
+    assert default_cache_dir({"PYTEST_VERSION": "8"}) is None
+    assert default_cache_dir({"XDG_CACHE_HOME": "/x"}) == Path("/x/integrity")
+
+
+def test_cli_scan_twice_with_cache_dir(tmp_path: Path, run_cli: Callable[..., object]) -> None:
+    root = tmp_path / "t"
+    root.mkdir()
+    (root / "evil.py").write_text(PY_BAD)
+    outputs = []
+    for _ in range(2):
+        result = run_cli(
+            "scan", str(root), "--format", "json", "--cache-dir", str(tmp_path / "c"), "-j", "1"
+        )
+        assert result.code == 1  # type: ignore[attr-defined]
+        outputs.append(result.stdout)  # type: ignore[attr-defined]
+    assert outputs[0] == outputs[1] and '"path": "evil.py"' in outputs[0]
+    assert (tmp_path / "c" / DB_NAME).is_file()

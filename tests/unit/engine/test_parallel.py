@@ -1,0 +1,92 @@
+"""The process pool gives byte-identical reports for any -j, on generated and real trees."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from integrity import engine
+from integrity.engine import RunContext
+from integrity.report import RENDERERS
+from integrity.sources import open_source
+from integrity.walking import StageCounts
+
+from .conftest import generate_tree
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def _scan_json(root: Path, ctx: RunContext) -> str:
+    return RENDERERS["json"](engine.scan(open_source(str(root)), ctx))
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generate_tree(tmp_path_factory.mktemp("gen") / "tree")
+
+
+def test_pool_output_is_byte_identical_to_one_job(
+    tree: Path, make_ctx: Callable[..., RunContext]
+) -> None:
+    seen: list[StageCounts] = []
+    one = _scan_json(tree, make_ctx(jobs=1))
+    two = _scan_json(tree, make_ctx(jobs=2, pool_min_files=1, pool_min_bytes=0, stages=seen.append))
+    assert one == two
+    assert seen[-1].analysed > 100 and seen[-1].cached == 0
+    assert '"path": "copy_a.py"' in one and '"path": "copy_b.py"' in one
+    assert '"rule_id": "py-exec-decoded-payload"' in one
+
+
+def test_pool_on_a_real_tree_matches_inline(
+    tmp_path: Path, make_ctx: Callable[..., RunContext]
+) -> None:
+    real = tmp_path / "integrity"
+    shutil.copytree(REPO / "integrity" / "syntax", real / "syntax")
+    shutil.copytree(REPO / "integrity" / "sources", real / "sources")
+    inline = _scan_json(real, make_ctx(jobs=1))
+    pooled = _scan_json(real, make_ctx(jobs=2, pool_min_files=1, pool_min_bytes=0))
+    assert inline == pooled
+    assert '"files": ' in inline and '"files": 0,' not in inline
+
+
+def test_small_runs_stay_in_process(tree: Path, make_ctx: Callable[..., RunContext]) -> None:
+    from integrity.filework import WorkSettings
+    from integrity.walking import Analyser
+    from integrity.workpool import WorkerSpec
+
+    ctx = make_ctx(jobs=2)
+    assert ctx.pool_min_files == 200
+    spec = WorkerSpec(WorkSettings(ctx.policy, True, True, True), ctx.ruleset, ctx.registry)
+    with Analyser(spec, 2, 1 << 30, 1 << 30) as analyser:
+        assert list(analyser.finish()) == []
+        assert not analyser.pooled
+
+
+def test_forkserver_workers_reload_rules(
+    tmp_path: Path, make_ctx: Callable[..., RunContext]
+) -> None:
+    from integrity.filework import Pending, WorkSettings, prepare
+    from integrity.workpool import AnalysisPool, WorkerSpec, batches
+
+    small = tmp_path / "t"
+    small.mkdir()
+    (small / "a.py").write_text("import base64\nexec(base64.b64decode(blob))\n")
+    ctx = make_ctx()
+    settings = WorkSettings(ctx.policy, True, True, True)
+    blob = next(iter(open_source(str(small)).iter_files()))
+    step = prepare(settings, blob, None)
+    assert isinstance(step, Pending)
+    pool = AnalysisPool(WorkerSpec(settings, ctx.ruleset, ctx.registry), 1, method="forkserver")
+    try:
+        done = []
+        for batch in batches([(0, step)]):
+            done.extend(pool.submit(batch))
+        done.extend(pool.drain())
+    finally:
+        pool.close()
+    ((index, outcome),) = done
+    assert index == 0 and outcome.record.path == "a.py"
+    assert [(f.rule_id, f.start_line) for f in outcome.findings] == [("py-exec-decoded-payload", 2)]
