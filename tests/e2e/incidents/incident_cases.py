@@ -383,8 +383,6 @@ INCIDENTS: tuple[Incident, ...] = (
         {"main/request.php": _PHP_BEFORE},
         {"main/request.php": _PHP_AFTER},
         (("hidden-exec", "main/request.php", _lines(_PHP_AFTER, "eval(")),),
-        known_miss="PHP: eval of a value read from a request array passed in as a parameter "
-        "(not $_SERVER itself) is not traced to the request yet",
     ),
     Incident(
         "php-src-2021-c",
