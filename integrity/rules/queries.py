@@ -6,7 +6,9 @@ to our predicate callback. Two more predicates look at where a capture sits:
 
 - `(#inside? @cap "regex")`: the function enclosing the capture has a name matching the regex;
 - `(#not-inside? @cap "regex")`: it has not (or there is no enclosing function);
-- `(#in-condition? @cap)`: the capture is part of the `condition` of an if/while/for/ternary.
+- `(#in-condition? @cap)`: the capture is part of the `condition` of an if/while/for/ternary;
+- `(#in-function-matching? @cap "regex")`: the text of the enclosing function (the whole file at
+  top level) matches the regex, e.g. "this function reads request data".
 
 A `Predicates` object belongs to one detector for one run and caches the compiled regexes.
 """
@@ -25,7 +27,16 @@ import tree_sitter
 from integrity.rules.schema import compile_re2, error_text
 
 _REWRITE = re.compile(r"\(#(not-)?match\?")
-_OURS = frozenset({"re2-match?", "re2-not-match?", "inside?", "not-inside?", "in-condition?"})
+_OURS = frozenset(
+    {
+        "re2-match?",
+        "re2-not-match?",
+        "inside?",
+        "not-inside?",
+        "in-condition?",
+        "in-function-matching?",
+    }
+)
 _PREDICATE_ARGS = re.compile(r'\(#([a-z0-9-]+\?)\s+@[\w.-]+\s+"((?:[^"\\]|\\.)*)"')
 
 FUNCTION_TYPES: frozenset[str] = frozenset(
@@ -222,9 +233,21 @@ class Predicates:
         if predicate in ("re2-match?", "re2-not-match?"):
             hit = all(regex.search(_text(node)) is not None for node in nodes)
             return hit if predicate == "re2-match?" else not hit
+        if predicate == "in-function-matching?":
+            return all(regex.search(_scope_text(node)) is not None for node in nodes)
         names = [function_name(node) for node in nodes]
         inside = bool(names) and all(n is not None and regex.search(n) for n in names)
         return inside if predicate == "inside?" else not inside
+
+
+def _scope_text(node: tree_sitter.Node) -> bytes:
+    function = function_node(node)
+    if function is not None:
+        return function.text or b""
+    root = node
+    while root.parent is not None:
+        root = root.parent
+    return root.text or b""
 
 
 def _text(node: tree_sitter.Node) -> bytes:

@@ -113,3 +113,28 @@ def test_invalid_utf8_does_not_break_predicates(tmp_path: Path) -> None:
     data = b'int auth(char *pw) { return strcmp(pw, "\xff\xfe") == 0; }\n'
     (finding,) = _run(detectors, _view("a.c", data))
     assert finding.start_line == 1
+
+
+FUNCTION_TEXT_RULE = """
+[[rule]]
+id = "t-fn-text"
+kind = "query"
+languages = ["python"]
+category = "hidden-exec"
+severity = "high"
+confidence = "medium"
+message = "eval in a request handler"
+query = '''((call function: (identifier) @fn) @call (#eq? @fn "eval")
+ (#in-function-matching? @call "request\\\\.(args|form)"))'''
+report = "call"
+"""
+
+
+def test_in_function_matching_predicate(tmp_path: Path) -> None:
+    detectors = _detectors(tmp_path, FUNCTION_TEXT_RULE)
+    code = (
+        "def handler(request):\n    q = request.args['q']\n    return eval(q)\n"
+        "def calc(expr):\n    return eval(expr)\n"
+    )
+    findings = _run(detectors, _view("app.py", code))
+    assert [(f.start_line, f.symbol) for f in findings] == [(3, "handler")]
