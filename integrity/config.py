@@ -21,9 +21,11 @@ _KEYS = {
     "require_signed_commits",
     "waivers",
     "limits",
+    "parse_timeout",
 }
 DEFAULT_MAX_FILE_SIZE = 8 * 1024 * 1024
-_LIMIT_KEYS = {"max_member_size", "max_total_size", "max_ratio", "max_members"}
+_LIMIT_KEYS = {"max_member_size", "max_total_size", "max_ratio", "max_members", "ratio_min_size"}
+DEFAULT_PARSE_TIMEOUT = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,7 @@ class Policy:
     require_signed_commits: bool = False
     waivers: str | None = None
     limits: tuple[tuple[str, int], ...] = ()
+    parse_timeout: float = DEFAULT_PARSE_TIMEOUT
     origin: str = "defaults"
     _frozen_spec: pathspec.PathSpec[Any] | None = field(default=None, compare=False, repr=False)
     _sensitive_spec: pathspec.PathSpec[Any] | None = field(default=None, compare=False, repr=False)
@@ -90,6 +93,13 @@ def policy_from_table(raw: dict[str, Any], origin: str) -> Policy:
     for key, value in limits_raw.items():
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
             raise ConfigError(f"{origin}: limits.{key} must be a positive integer")
+    parse_timeout = raw.get("parse_timeout", DEFAULT_PARSE_TIMEOUT)
+    if (
+        not isinstance(parse_timeout, int | float)
+        or isinstance(parse_timeout, bool)
+        or not 0 < parse_timeout < 86400
+    ):
+        raise ConfigError(f"{origin}: parse_timeout must be a number of seconds (0 < t < 86400)")
     frozen = _globs(raw, "frozen", origin)
     sensitive = _globs(raw, "sensitive", origin)
     return Policy(
@@ -101,6 +111,7 @@ def policy_from_table(raw: dict[str, Any], origin: str) -> Policy:
         require_signed_commits=signed,
         waivers=waivers,
         limits=tuple(sorted(limits_raw.items())),
+        parse_timeout=float(parse_timeout),
         origin=origin,
         _frozen_spec=_spec(frozen, origin),
         _sensitive_spec=_spec(sensitive, origin),

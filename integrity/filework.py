@@ -107,6 +107,9 @@ class FileWorker:
     detectors: tuple[Detector, ...]
     registry: ConstantRegistry
 
+    def __post_init__(self) -> None:
+        self.grammars.parse_budget = self.settings.policy.parse_timeout
+
     def process(
         self, blob: FileBlob, old: FileRecord | None, before: bytes | None = None
     ) -> FileOutcome:
@@ -159,6 +162,8 @@ class FileWorker:
             )
         elif self.settings.detect:
             findings.extend(self._detect(record, content.data, analysis, old, before, change))
+        if analysis is not None and analysis.over_budget:
+            findings.append(_over_budget(blob.path, self.settings.policy.parse_timeout, change))
         if analysis is not None and analysis.constants:
             odd = nonstandard(analysis.constants, self.registry)
             findings.extend(nonstandard_findings(blob.path, odd, change))
@@ -200,6 +205,19 @@ class FileWorker:
                     continue
                 found.append(_in_context(item, record.symbols, change))
         return found
+
+
+def _over_budget(path: str, budget: float, change: str) -> Finding:
+    """Info: the grammar ran over the parse budget, so only token-level rules saw the file."""
+    return replace(
+        not_inspected_finding(path, 0, 0),
+        message=(
+            f"parsing ran over the {budget:g}s parse_timeout; analysed as tokens only "
+            "(syntax-tree rules did not inspect this file)"
+        ),
+        snippet="parse timeout",
+        change=change,
+    )
 
 
 def _enclosing(symbols: tuple[Symbol, ...], line: int) -> Symbol | None:

@@ -48,6 +48,7 @@ class Analysis:
     constants: tuple[Constant, ...]
     token_digest: str | None
     tree: tree_sitter.Tree | None  # also set when degraded (the tree then has ERROR nodes)
+    over_budget: bool = False  # the parse ran over the grammar's time budget: tokens only
 
 
 def _none(language: str | None) -> Analysis:
@@ -123,9 +124,10 @@ def _with_tree(
     grammars: Grammars,
     registry: ConstantRegistry | None,
 ) -> Analysis:
-    tree = grammars.parse(lang, data)
+    tree, over_budget = grammars.parse_checked(lang, data)
     if tree is None:
-        return _with_tokens(path_tags, lang, data, registry, prefer_pygments=False)
+        tokens = _with_tokens(path_tags, lang, data, registry, prefer_pygments=False)
+        return replace(tokens, degraded=True, over_budget=True) if over_budget else tokens
     if not query_safe(tree):
         tokens = _with_tokens(path_tags, lang, data, registry, prefer_pygments=False)
         return replace(tokens, degraded=True, tree=tree)

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -201,6 +202,11 @@ def has_grammar(language: str | None) -> bool:
     return language is not None and language in GRAMMARS
 
 
+PARSE_BUDGET_SECONDS = 10.0
+"""Default per-file parse budget (a normal 8 MiB file parses in about a second)."""
+_PARSE_CHUNK = 1 << 20
+
+
 @dataclass
 class Grammars:
     """Per-run cache of tree-sitter Language and Parser objects."""
@@ -208,6 +214,8 @@ class Grammars:
     _languages: dict[str, tree_sitter.Language] = field(default_factory=dict)
     _parsers: dict[str, tree_sitter.Parser] = field(default_factory=dict)
     _queries: dict[tuple[str, str], tree_sitter.Query] = field(default_factory=dict)
+    parse_budget: float = PARSE_BUDGET_SECONDS
+    """Wall-clock seconds one parse may take; past it the parse is cancelled (no tree)."""
 
     def language(self, name: str) -> tree_sitter.Language | None:
         """The tree-sitter Language for a language name, or None."""
@@ -227,11 +235,28 @@ class Grammars:
         return self._parsers[name]
 
     def parse(self, name: str, data: bytes) -> tree_sitter.Tree | None:
-        """Parse bytes with the named grammar; None when there is no grammar."""
+        """Parse bytes with the named grammar; None when there is no grammar or the parse
+        ran over `parse_budget` (a grammar can be super-linear on hostile input)."""
+        return self.parse_checked(name, data)[0]
+
+    def parse_checked(self, name: str, data: bytes) -> tuple[tree_sitter.Tree | None, bool]:
+        """As `parse`, and whether the parse was cancelled for running over the budget."""
         parser = self.parser(name)
         if parser is None:
-            return None
-        return parser.parse(data)
+            return None, False
+        deadline = time.monotonic() + self.parse_budget
+
+        def read(offset: int, _point: tuple[int, int]) -> bytes:
+            return data[offset : offset + _PARSE_CHUNK]
+
+        def over(_offset: int, _has_error: bool) -> bool:
+            return time.monotonic() > deadline
+
+        try:
+            return parser.parse(read, progress_callback=over), False
+        except ValueError:  # cancelled by `over`
+            parser.reset()
+            return None, True
 
     def query(self, name: str, source: str) -> tree_sitter.Query | None:
         """A compiled Query for a language, cached for the run; None when there is no grammar.
