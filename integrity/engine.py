@@ -29,7 +29,7 @@ from integrity.model import (
 from integrity.rules.load import RuleSet
 from integrity.sources import Source
 from integrity.syntax.constants import ConstantRegistry
-from integrity.walking import Analyser, StageCounter, StageProgress, ordered_entries
+from integrity.walking import Analyser, StageCounter, StageProgress, plan_entries
 from integrity.workpool import WorkerSpec
 
 Progress = Callable[[int], None]
@@ -90,8 +90,10 @@ def walk(
     outcomes: dict[int, FileOutcome] = {}
     counter = StageCounter(ctx.stages, ctx.progress)
     try:
-        with Analyser(spec, ctx.jobs, ctx.pool_min_bytes, ctx.pool_min_files) as analyser:
-            for index, blob in ordered_entries(source, ctx.jobs):
+        plan = plan_entries(source, ctx.jobs)
+        limits = (ctx.pool_min_bytes, ctx.pool_min_files)
+        with Analyser(spec, ctx.jobs, *limits, plan) as analyser:
+            for index, blob in plan.entries:
                 step = prepare(settings, blob, (old or {}).get(blob.path))
                 counter.hashed()
                 if isinstance(step, FileOutcome):

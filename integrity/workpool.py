@@ -12,6 +12,7 @@ offers no other place for what the initializer builds); the parent never sets or
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import threading
 from collections import deque
@@ -114,6 +115,7 @@ class AnalysisPool:
         )
         self._inflight: deque[tuple[Future[Done], int]] = deque()
         self._bytes = 0
+        self._started = False
 
     def _full(self) -> bool:
         return len(self._inflight) >= self._jobs * 4 or self._bytes >= _INFLIGHT_BYTES
@@ -123,7 +125,18 @@ class AnalysisPool:
         while self._full():
             yield from self._collect(block=True)
         weight = sum(task.weight for _, task in batch)
-        self._inflight.append((self._pool.submit(_run, batch), weight))
+        if not self._started:
+            # The first submit forks the workers: freeze the parent's objects first, so the
+            # children's garbage collector does not touch (and copy) every inherited page.
+            gc.freeze()
+            try:
+                future = self._pool.submit(_run, batch)
+            finally:
+                gc.unfreeze()
+            self._started = True
+        else:
+            future = self._pool.submit(_run, batch)
+        self._inflight.append((future, weight))
         self._bytes += weight
         yield from self._collect(block=False)
 
