@@ -40,6 +40,7 @@ from integrity.syntax.tokens import TokenRanges
 
 _BACK = 400
 _FORWARD = 1200
+_LONG_LINE = 2000
 _MAX_HITS = 20000
 _EXAMPLE = re.compile(r"(?i)example|x{6,}|\.\.\.")
 _EXAMPLE_HOST = re.compile(rb"(?i)example|\.invalid\b|\.test\b")
@@ -168,9 +169,11 @@ class SecretEngine:
     def _confirm(self, compiled: CompiledRule, data: bytes, ends: list[int]) -> list[_Candidate]:
         windows: list[tuple[int, int]] = []
         for end in sorted(set(ends)):
-            lo = max(data.rfind(b"\n", 0, max(0, end - _BACK)) + 1, end - _BACK - 2000, 0)
-            nl = data.find(b"\n", end)
-            hi = min(len(data) if nl < 0 else nl, end + _FORWARD)
+            # bounded look-around: a newline-free megabyte must not make this quadratic
+            floor = max(0, end - _BACK - _LONG_LINE)
+            lo = max(data.rfind(b"\n", floor, max(floor, end - _BACK)) + 1, floor)
+            nl = data.find(b"\n", end, end + _FORWARD)
+            hi = min(len(data), end + _FORWARD) if nl < 0 else nl
             if windows and lo <= windows[-1][1]:
                 windows[-1] = (windows[-1][0], max(hi, windows[-1][1]))
             else:
