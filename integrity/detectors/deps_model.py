@@ -81,13 +81,22 @@ def norm_name(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+def _key_line(text: str, name: str) -> int:
+    """1-based line of a TOML key at the start of a line (1 when not found)."""
+    for prefix in ("\n", '\n"', "\n'"):
+        at = text.find(prefix + name)
+        if at >= 0:
+            return text.count("\n", 0, at) + 2
+    return 1
+
+
 def table_deps(text: str, table: dict[str, Any]) -> list[Dep]:
     """Dependencies of a TOML table mapping name -> version string or {git/url/path/...}."""
     deps = []
     for name, spec in table.items():
         if isinstance(spec, dict):
             source = str(first(spec, "git", "url", "path", "registry"))
-            ref = first(spec, "rev", "tag", "branch")
+            ref = first(spec, "rev", "tag", "branch", "ref")
             if source and ref:
                 source += "#" + str(ref)
             version = str(spec.get("version", ""))
@@ -99,7 +108,7 @@ def table_deps(text: str, table: dict[str, Any]) -> list[Dep]:
                 version,
                 source,
                 "",
-                line_of(text, f"\n{name}"),
+                _key_line(text, name),
             )
         )
     return deps

@@ -133,3 +133,26 @@ def test_snapshot_scan_reports_no_dependency_changes() -> None:
         path="package.json", language="json", after=b'{"dependencies": {"a": "git+https://x"}}'
     )
     assert findings_for(view, detectors) == []
+
+
+def test_toml_manifests_lines_and_sources() -> None:
+    cargo = parse(
+        "Cargo.toml",
+        b'[package]\nname = "x"\n[dependencies]\nserde = "1.0"\n'
+        b'evil = { git = "https://g.example/evil", rev = "abc" }\n',
+    )
+    assert cargo is not None
+    assert [(d.name, d.source, d.line) for d in cargo.deps] == [
+        ("serde", "", 4),
+        ("evil", "https://g.example/evil#abc", 5),
+    ]
+    pipfile = parse(
+        "Pipfile",
+        b'[[source]]\nurl = "https://pypi.org/simple"\n[packages]\n'
+        b'flask = {git = "https://github.com/pallets/flask.git", ref = "main"}\n',
+    )
+    assert pipfile is not None
+    assert pipfile.indexes == (("https://pypi.org/simple", 2),)
+    assert [(d.name, d.source, d.line) for d in pipfile.deps] == [
+        ("flask", "https://github.com/pallets/flask.git#main", 4)
+    ]
