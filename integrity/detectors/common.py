@@ -40,7 +40,7 @@ class Scope:
 
     def accepts(self, view: FileView) -> bool:
         """True when the view's language and path are in scope."""
-        if view.after is None or (self.diff_only and view.before is None):
+        if view.after is None or (self.diff_only and view.added_lines is None):
             return False
         if self.languages and view.language not in self.languages:
             return False
