@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pty
+import select
 import stat
 import subprocess
 import sys
@@ -432,3 +434,51 @@ def test_baseline_show_and_symbols(tree: Path, tmp_path: Path, run_cli: Run):
     assert "auth_check" in symbols.stdout
     missing = run_cli("baseline", "show", str(baseline), "--symbols", "nope.c")
     assert missing.code == 2
+
+
+def test_no_progress_when_not_a_tty(tree: Path, tmp_path: Path, run_cli: Run):
+    result = run_cli("baseline", "build", str(tree), "-o", str(tmp_path / "b.json"))
+    assert result.code == 0
+    assert "files" not in result.stderr.replace("entries", "")
+    assert "\x1b" not in result.stderr
+
+
+def test_progress_on_a_tty_for_long_runs(tmp_path: Path):
+    """Over a pseudo-terminal a run longer than a second shows a progress counter on stderr."""
+    root = tmp_path / "big"
+    root.mkdir()
+    with open(root / "sparse.img", "wb") as handle:
+        handle.truncate(3 * 1024**3)  # hashing 3 GiB of zeros takes a few seconds
+    pid, fd = pty.fork()
+    if pid == 0:  # child: stdout and stderr are the pty
+        os.execv(
+            sys.executable,
+            [
+                sys.executable,
+                "-m",
+                "integrity",
+                "baseline",
+                "build",
+                str(root),
+                "-o",
+                str(tmp_path / "b.json"),
+                "-j",
+                "1",
+            ],
+        )
+    output = b""
+    while True:
+        ready, _, _ = select.select([fd], [], [], 60)
+        if not ready:
+            break
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert b"hashing" in output
+    assert b"files" in output
