@@ -21,11 +21,11 @@ from integrity.commands.common import (
 )
 from integrity.commands.context import (
     policy_for,
-    progress,
     run_context,
     source_for,
     trusted_baseline,
 )
+from integrity.commands.progress import stage_progress
 from integrity.errors import UsageError
 from integrity.model import Baseline, FileRecord, Severity
 from integrity.report.escape import escape_text
@@ -89,8 +89,8 @@ def build(
     policy = policy_for(opts)
     ctx = run_context(opts, policy, None, structure=not no_structure)
     tree = source_for(source, repo, policy)
-    with progress(quiet, "hashing") as tick:
-        manifest, walked = engine.snapshot(tree, replace(ctx, progress=tick), now_iso())
+    with stage_progress(quiet, "hashing") as tick:
+        manifest, walked = engine.snapshot(tree, replace(ctx, stages=tick), now_iso())
     write_baseline(output, manifest, key)
     result = engine.snapshot_result(tree.info, ctx, walked)
     if not quiet:

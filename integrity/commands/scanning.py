@@ -20,11 +20,11 @@ from integrity.commands.common import (
 )
 from integrity.commands.context import (
     policy_for,
-    progress,
     run_context,
     source_for,
     trusted_baseline,
 )
+from integrity.commands.progress import stage_progress
 
 _repo = click.option(
     "--repo",
@@ -79,8 +79,8 @@ def verify(
             f"({loaded.baseline.header.rules_digest[:19]} vs {ctx.ruleset.digest[:19]})",
         )
     tree = source_for(source, repo, policy)
-    with progress(opts.quiet, "verifying") as tick:
-        result = engine.verify(tree, loaded.baseline, replace(ctx, progress=tick))
+    with stage_progress(opts.quiet, "verifying") as tick:
+        result = engine.verify(tree, loaded.baseline, replace(ctx, stages=tick))
     result = apply_review(result, opts, trust)
     render(result, opts)
     finish(result)
@@ -101,8 +101,8 @@ def scan(
     policy = policy_for(opts)
     ctx = run_context(opts, policy, rules_dir, structure=not no_structure)
     tree = source_for(source, repo, policy)
-    with progress(opts.quiet, "scanning") as tick:
-        result = engine.scan(tree, replace(ctx, progress=tick))
+    with stage_progress(opts.quiet, "scanning") as tick:
+        result = engine.scan(tree, replace(ctx, stages=tick))
     result = apply_review(result, opts)
     render(result, opts)
     finish(result)

@@ -1,0 +1,240 @@
+"""Benchmark of whole-tree `integrity scan`: throughput, -j scaling, warm cache, peak memory.
+
+Everything is measured once, in one run, so the ratios compare moments of the same (shared,
+noisy) machine:
+
+1. bare tree-sitter parsing of the tree's grammar files on N processes (the ceiling);
+2. `integrity scan TREE -j 1 --no-cache` and `-j 2 --no-cache` (their JSON must be identical);
+3. `-j 2` with a fresh cache folder (cold), then again (warm; identical JSON);
+4. a peer (detect-secrets from .bench/peers-venv) on the same tree, when installed;
+5. peak memory of `scan -j 2` on a generated tree of 100,000 small source files (the sum of
+   the RSS of the process and its workers, sampled every 50 ms, and the main process alone).
+
+Usage: python benchmarks/bench_scan.py [--tree DIR ...] [--workdir .bench] [--skip-peers]
+           [--skip-100k] [--files 100000]
+Default trees: every folder under .bench/src (e.g. curl, openssh, sudo from `apt-get source`),
+hard-linked together under .bench/scanset so one scan covers them all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import multiprocessing
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import psutil
+
+from integrity.syntax.languages import Grammars, guess_language, has_grammar
+
+MB = 1_000_000
+INTEGRITY = [sys.executable, "-m", "integrity"]
+ENV = dict(os.environ)
+
+
+def snapshot_code(workdir: Path) -> str:
+    """Export HEAD's integrity/ and signatures/ and run that: the tree under measurement must
+    not change between the cold and the warm run (the cache keys on the code's digest)."""
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    target = workdir.resolve() / f"code-{commit}"
+    if not target.exists():
+        target.mkdir(parents=True)
+        archive = subprocess.run(
+            ["git", "archive", "HEAD", "integrity", "signatures"], check=True, capture_output=True
+        )
+        subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True)
+    ENV["PYTHONPATH"] = str(target)
+    return commit
+
+
+def tree_bytes(root: Path) -> int:
+    total = 0
+    for folder, _dirs, files in os.walk(root):
+        for name in files:
+            path = Path(folder, name)
+            if path.is_file() and not path.is_symlink():
+                total += path.stat().st_size
+    return total
+
+
+def scanset(trees: Sequence[Path], workdir: Path) -> Path:
+    """One folder holding every tree (hard links: no copy of the data)."""
+    if len(trees) == 1:
+        return trees[0]
+    target = workdir / "scanset"
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    for tree in trees:
+        subprocess.run(["cp", "-al", str(tree), str(target / tree.name)], check=True)
+    return target
+
+
+def _parse_chunk(paths: list[str]) -> int:
+    grammars = Grammars()
+    done = 0
+    for path in paths:
+        language = guess_language(path)
+        data = Path(path).read_bytes()
+        if language and grammars.parse(language, data) is not None:
+            done += len(data)
+    return done
+
+
+def bare_parse(root: Path, jobs: int) -> tuple[float, int]:
+    """Seconds and bytes to parse every file with a grammar, on `jobs` processes."""
+    paths = [
+        str(Path(folder, name))
+        for folder, _d, files in os.walk(root)
+        for name in files
+        if has_grammar(guess_language(name)) and not Path(folder, name).is_symlink()
+    ]
+    paths.sort(key=lambda p: -os.path.getsize(p))
+    chunks = [paths[i::64] for i in range(64)]
+    start = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        parsed = sum(pool.map(_parse_chunk, chunks, chunksize=1))
+    return time.perf_counter() - start, parsed
+
+
+def run_measured(cmd: Sequence[str], cwd: Path | None = None) -> tuple[float, int, int, int]:
+    """Wall seconds, exit code, peak RSS of the process tree (sum) and of the main process."""
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors, env=ENV)
+        peak_tree, peak_main = _watch(proc)
+        seconds = time.perf_counter() - start
+        errors.seek(0)
+        stderr = errors.read().decode(errors="replace")
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {stderr[-2000:]}")
+    return seconds, proc.returncode, peak_tree, peak_main
+
+
+def _watch(proc: subprocess.Popen[bytes]) -> tuple[int, int]:
+    main = psutil.Process(proc.pid)
+    peak_tree = peak_main = 0
+    while proc.poll() is None:
+        try:
+            rss_main = main.memory_info().rss
+            rss = rss_main + sum(c.memory_info().rss for c in main.children(recursive=True))
+        except psutil.Error:
+            rss = rss_main = 0
+        peak_tree, peak_main = max(peak_tree, rss), max(peak_main, rss_main)
+        time.sleep(0.05)
+    return peak_tree, peak_main
+
+
+def scan(root: Path, out: Path, jobs: int, cache: Path | None) -> tuple[float, int, int]:
+    cmd = [*INTEGRITY, "scan", str(root), "-j", str(jobs), "--quiet", "--format", "json"]
+    cmd += ["-o", str(out)]
+    cmd += ["--cache-dir", str(cache)] if cache else ["--no-cache"]
+    seconds, _code, peak_tree, peak_main = run_measured(cmd)
+    return seconds, peak_tree, peak_main
+
+
+def make_100k(root: Path, files: int) -> Path:
+    """Small C, Python and text files in nested folders (deterministic)."""
+    marker = root / ".complete"
+    if marker.exists():
+        return root
+    rng = random.Random(100_000)
+    for index in range(files):
+        folder = root / f"d{index % 101:03d}" / f"s{index % 17:02d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        n = rng.randrange(1, 400)
+        kind = index % 3
+        if kind == 0:
+            text = f"int f{n}(int x) {{\n    return x * {n} + {index};\n}}\n"
+            (folder / f"f{index:06d}.c").write_text(text)
+        elif kind == 1:
+            (folder / f"m{index:06d}.py").write_text(f"def g{n}(x):\n    return x + {index}\n")
+        else:
+            (folder / f"n{index:06d}.txt").write_text(f"note {index}: {n}\n")
+    marker.write_text("ok\n")
+    return root
+
+
+def row(name: str, seconds: float, size: int, note: str = "") -> str:
+    return f"| {name} | {seconds:.2f} s | {size / MB / seconds:.2f} MB/s | {note} |"
+
+
+def scan_rows(root: Path, size: int, work: Path) -> tuple[list[str], float]:
+    """Bare parse, -j 1, -j 2, cold and warm cache; the rows and the -j 2 seconds."""
+    rows = []
+    parse_s, parsed = bare_parse(root, 2)
+    rows.append(row("bare tree-sitter parse, 2 processes", parse_s, parsed, "grammar files"))
+    j1, _t1, m1 = scan(root, work / "j1.json", 1, None)
+    rows.append(row("scan -j 1 --no-cache", j1, size, f"main RSS {m1 >> 20} MiB"))
+    j2, t2, m2 = scan(root, work / "j2.json", 2, None)
+    same = filecmp.cmp(work / "j1.json", work / "j2.json", shallow=False)
+    note = f"{j1 / j2:.2f}x vs -j 1; JSON identical: {same}; RSS {m2 >> 20}/{t2 >> 20} MiB"
+    rows.append(row("scan -j 2 --no-cache", j2, size, note))
+    rows.append(row("  vs bare parse", j2, size, f"{parse_s / parsed * size / j2:.2f} of its rate"))
+    cold, _t, _m = scan(root, work / "cold.json", 2, work / "cache")
+    rows.append(row("scan -j 2, cold cache", cold, size, ""))
+    warm, _t, _m = scan(root, work / "warm.json", 2, work / "cache")
+    same = filecmp.cmp(work / "cold.json", work / "warm.json", shallow=False)
+    rows.append(
+        row("scan -j 2, warm cache", warm, size, f"{cold / warm:.1f}x vs cold; same: {same}")
+    )
+    return rows, j2
+
+
+def peer_row(root: Path, size: int, workdir: Path, ours: float) -> list[str]:
+    """detect-secrets on the same tree, when .bench/peers-venv has it."""
+    peer = workdir.resolve() / "peers-venv" / "bin" / "detect-secrets"
+    if not peer.exists():
+        return []
+    seconds, _c, _p, _m = run_measured([str(peer), "scan", "--all-files", "."], cwd=root)
+    note = f"integrity -j 2 is {seconds / ours:.1f}x faster"
+    return [row("detect-secrets scan --all-files", seconds, size, note)]
+
+
+def memory_row(workdir: Path, files: int, work: Path) -> list[str]:
+    """scan -j 2 of many small files: time and peak memory."""
+    big = make_100k(workdir.resolve() / f"scan{files}", files)
+    seconds, tree_peak, main_peak = scan(big, work / "100k.json", 2, None)
+    note = f"peak RSS main {main_peak >> 20} MiB, all processes {tree_peak >> 20} MiB"
+    return [row(f"scan -j 2 of {files} small files", seconds, tree_bytes(big), note)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
+    parser.add_argument("--tree", action="append", type=Path, default=[])
+    parser.add_argument("--workdir", type=Path, default=Path(".bench"))
+    parser.add_argument("--skip-peers", action="store_true")
+    parser.add_argument("--skip-100k", action="store_true")
+    parser.add_argument("--files", type=int, default=100_000)
+    args = parser.parse_args()
+    print(f"code: HEAD {snapshot_code(args.workdir)}", flush=True)
+    trees = args.tree or sorted(p for p in (args.workdir / "src").iterdir() if p.is_dir())
+    root = scanset([t.resolve() for t in trees], args.workdir.resolve())
+    size = tree_bytes(root)
+    print(f"tree: {', '.join(t.name for t in trees)}: {size / MB:.1f} MB", flush=True)
+    print(f"load before: {os.getloadavg()}", flush=True)
+    lines = ["| what | time | throughput | note |", "|---|---|---|---|"]
+    with tempfile.TemporaryDirectory(prefix="bench-scan-") as tmp:
+        work = Path(tmp)
+        rows, j2 = scan_rows(root, size, work)
+        lines += rows
+        if not args.skip_peers:
+            lines += peer_row(root, size, args.workdir, j2)
+        if not args.skip_100k:
+            lines += memory_row(args.workdir, args.files, work)
+    print(f"load after: {os.getloadavg()}")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
