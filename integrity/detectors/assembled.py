@@ -214,6 +214,8 @@ def _join(
 
 
 def _parts(node: tree_sitter.Node, depth: int) -> list[str] | None:
+    if depth > _MAX_DEPTH:
+        return None
     if node.type == "argument" and len(node.named_children) == 1:
         node = node.named_children[0]
     if node.type in ("list", "array", "array_creation_expression"):

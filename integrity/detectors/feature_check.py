@@ -101,13 +101,18 @@ def _first_error(node: tree_sitter.Node, program: bytes) -> tree_sitter.Node | N
     compilation error" / "choke me" idiom under #else), whole lines of plain words, and GNU
     extensions tree-sitter does not know (attribute statements).
     """
-    if node.is_error or node.is_missing:
-        return node if _stray(node) and not _deliberate(node, program) else None
-    for child in node.children:
-        if child.has_error or child.is_missing or child.is_error:
-            found = _first_error(child, program)
-            if found is not None:
-                return found
+    stack = [node]  # iterative: hostile programs can nest deeper than Python's recursion limit
+    while stack:
+        current = stack.pop()
+        if current.is_error or current.is_missing:
+            if _stray(current) and not _deliberate(current, program):
+                return current
+            continue
+        stack.extend(
+            child
+            for child in reversed(current.children)
+            if child.has_error or child.is_missing or child.is_error
+        )
     return None
 
 
