@@ -6,23 +6,27 @@ batches of files the parent has already read and hashed. Start method: "fork" wh
 runs a single thread (the children inherit the loaded RuleSet, compiled queries included, for
 free), else "forkserver", whose workers reload the rules from their folder.
 
-The module-level `_WORKER` slot is process-local state of pool children only (the pool API
-offers no other place for what the initializer builds); the parent never sets or reads it.
+The module-level `_WORKER` and `_FAULT` slots are process-local state of pool children only (the
+pool API offers no other place for what the initializer builds); the parent never touches them.
 """
 
 from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from integrity.assess import unsafe_finding
 from integrity.detectors import build_detectors
 from integrity.filework import FileOutcome, FileWorker, Pending, WorkSettings
+from integrity.model import EntryType, FileRecord
 from integrity.rules.load import RuleSet, load_rules
 from integrity.syntax.constants import ConstantRegistry, load_registry
 from integrity.syntax.languages import Grammars
@@ -35,6 +39,7 @@ BATCH_FILES = 64
 _INFLIGHT_BYTES = 64 << 20
 
 _WORKER: list[FileWorker] = []
+_FAULT: list[str] = []
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +49,9 @@ class WorkerSpec:
     settings: WorkSettings
     ruleset: RuleSet
     registry: ConstantRegistry
+    fault_path: str | None = None
+    """Test instrumentation passed as data: a worker process exits abruptly when asked to
+    analyse this path, as a parser crash would make it."""
 
     def build(self) -> FileWorker:
         """Parsers and detectors for one thread or process."""
@@ -60,6 +68,7 @@ class _ReloadSpec:
     rules_dir: str
     rule_ids: tuple[str, ...]
     registry_path: str
+    fault_path: str | None = None
 
     def build(self) -> FileWorker:
         ruleset = load_rules(Path(self.rules_dir)).subset(frozenset(self.rule_ids))
@@ -70,11 +79,17 @@ class _ReloadSpec:
 def _init(spec: WorkerSpec | _ReloadSpec) -> None:
     _WORKER.clear()
     _WORKER.append(spec.build())
+    _FAULT[:] = [spec.fault_path] if spec.fault_path else []
 
 
 def _run(batch: Batch) -> Done:
     worker = _WORKER[0]
-    return [(index, worker.analyse(task)) for index, task in batch]
+    done: Done = []
+    for index, task in batch:
+        if task.blob.path in _FAULT:
+            os._exit(70)
+        done.append((index, worker.analyse(task)))
+    return done
 
 
 def start_method() -> str:
@@ -96,26 +111,46 @@ def batches(tasks: Sequence[tuple[int, Pending]]) -> Iterator[Batch]:
         yield tuple(batch)
 
 
+def crashed_outcome(task: Pending) -> FileOutcome:
+    """A file whose analysis killed its worker process (twice): recorded without structure,
+    reported as hostile input; the run goes on."""
+    blob, content = task.blob, task.content
+    record = FileRecord(blob.path, EntryType.FILE, content.size, blob.executable, content.sha256)
+    problem = "analysis crashed a worker process (parser or detector fault on this content)"
+    return FileOutcome(record, (unsafe_finding(blob.path, problem, task.change),), False)
+
+
 class AnalysisPool:
-    """A bounded window of batches over worker processes; results as they complete."""
+    """A bounded window of batches over worker processes; results as they complete.
+
+    A worker that dies (a parser crash on hostile content, the OOM killer) breaks the pool:
+    the batches in flight are re-run one file at a time on a fresh single worker, a file that
+    kills that worker too gets `crashed_outcome`, and a fresh pool takes over the rest.
+    """
 
     def __init__(self, spec: WorkerSpec, jobs: int, method: str | None = None) -> None:
         self.method = method or start_method()
-        init: WorkerSpec | _ReloadSpec = spec
+        self._spec = spec
+        self._jobs = jobs
+        self._pool = self._executor(jobs)
+        self._inflight: deque[tuple[Future[Done], Batch]] = deque()
+        self._bytes = 0
+        self._started = False
+        self.crashes = 0
+
+    def _executor(self, workers: int) -> ProcessPoolExecutor:
+        init: WorkerSpec | _ReloadSpec = self._spec
         if self.method != "fork":
-            rules = spec.ruleset
+            rules, spec = self._spec.ruleset, self._spec
             ids = tuple(rule.id for rule in rules.rules)
             init = _ReloadSpec(spec.settings, rules.directory, ids, spec.registry.source)
-        self._jobs = jobs
-        self._pool = ProcessPoolExecutor(
-            max_workers=jobs,
+            init = replace(init, fault_path=spec.fault_path)
+        return ProcessPoolExecutor(
+            max_workers=workers,
             mp_context=multiprocessing.get_context(self.method),
             initializer=_init,
             initargs=(init,),
         )
-        self._inflight: deque[tuple[Future[Done], int]] = deque()
-        self._bytes = 0
-        self._started = False
 
     def _full(self) -> bool:
         return len(self._inflight) >= self._jobs * 4 or self._bytes >= _INFLIGHT_BYTES
@@ -124,7 +159,6 @@ class AnalysisPool:
         """Queue a batch; yields whatever completed while waiting for room."""
         while self._full():
             yield from self._collect(block=True)
-        weight = sum(task.weight for _, task in batch)
         if not self._started:
             # The first submit forks the workers: freeze the parent's objects first, so the
             # children's garbage collector does not touch (and copy) every inherited page.
@@ -136,24 +170,54 @@ class AnalysisPool:
             self._started = True
         else:
             future = self._pool.submit(_run, batch)
-        self._inflight.append((future, weight))
-        self._bytes += weight
+        self._inflight.append((future, batch))
+        self._bytes += _weight(batch)
         yield from self._collect(block=False)
 
     def _collect(self, *, block: bool) -> Iterator[tuple[int, FileOutcome]]:
         if not self._inflight:
             return
-        futures = [future for future, _ in self._inflight]
         if block:
-            wait(futures, return_when=FIRST_COMPLETED)
-        keep: deque[tuple[Future[Done], int]] = deque()
-        for future, weight in self._inflight:
-            if future.done():
-                self._bytes -= weight
+            wait([future for future, _ in self._inflight], return_when=FIRST_COMPLETED)
+        keep: deque[tuple[Future[Done], Batch]] = deque()
+        lost: list[tuple[int, Pending]] = []
+        for future, batch in self._inflight:
+            if not future.done():
+                keep.append((future, batch))
+                continue
+            self._bytes -= _weight(batch)
+            try:
+                yield from future.result()
+            except BrokenProcessPool:
+                lost.extend(batch)
+        self._inflight = keep
+        if lost:
+            yield from self._recover(lost)
+
+    def _recover(self, lost: list[tuple[int, Pending]]) -> Iterator[tuple[int, FileOutcome]]:
+        wait([future for future, _ in self._inflight])
+        for future, batch in self._inflight:  # the broken pool fails them all (or finished)
+            if future.exception() is None:
                 yield from future.result()
             else:
-                keep.append((future, weight))
-        self._inflight = keep
+                lost.extend(batch)
+        self._inflight.clear()
+        self._bytes = 0
+        self._pool.shutdown(wait=True)
+        self.method = start_method()
+        single: ProcessPoolExecutor | None = None
+        for index, task in sorted(lost, key=lambda item: item[0]):
+            single = single or self._executor(1)
+            try:
+                yield from single.submit(_run, ((index, task),)).result()
+            except BrokenProcessPool:
+                self.crashes += 1
+                yield index, crashed_outcome(task)
+                single.shutdown(wait=True)
+                single = None
+        if single is not None:
+            single.shutdown(wait=True)
+        self._pool = self._executor(self._jobs)
 
     def drain(self) -> Iterator[tuple[int, FileOutcome]]:
         """Everything still in flight."""
@@ -163,3 +227,7 @@ class AnalysisPool:
     def close(self) -> None:
         """Stop the workers (cancelling anything not started)."""
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _weight(batch: Batch) -> int:
+    return sum(task.weight for _, task in batch)

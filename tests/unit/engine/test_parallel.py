@@ -90,3 +90,37 @@ def test_forkserver_workers_reload_rules(
     ((index, outcome),) = done
     assert index == 0 and outcome.record.path == "a.py"
     assert [(f.rule_id, f.start_line) for f in outcome.findings] == [("py-exec-decoded-payload", 2)]
+
+
+def test_a_file_that_kills_its_worker_is_reported_and_the_run_goes_on(
+    tmp_path: Path, make_ctx: Callable[..., RunContext]
+) -> None:
+    from integrity.filework import Pending, WorkSettings, prepare
+    from integrity.workpool import AnalysisPool, WorkerSpec, batches
+
+    root = tmp_path / "t"
+    root.mkdir()
+    for name in ("a.py", "boom.c", "c.py", "d.py"):
+        (root / name).write_text("import base64\nexec(base64.b64decode(blob))\n")
+    ctx = make_ctx()
+    settings = WorkSettings(ctx.policy, True, True, True)
+    steps = [prepare(settings, blob, None) for blob in open_source(str(root)).iter_files()]
+    tasks = [(i, step) for i, step in enumerate(steps) if isinstance(step, Pending)]
+    spec = WorkerSpec(settings, ctx.ruleset, ctx.registry, fault_path="boom.c")
+    pool = AnalysisPool(spec, 2)
+    try:
+        done = []
+        for batch in batches(tasks):
+            done.extend(pool.submit(batch))
+        done.extend(pool.drain())
+    finally:
+        pool.close()
+    assert pool.crashes == 1
+    found = sorted((o.record.path, f.rule_id, f.start_line) for _, o in done for f in o.findings)
+    assert found == [
+        ("a.py", "py-exec-decoded-payload", 2),
+        ("boom.c", "unsafe-entry", 0),
+        ("c.py", "py-exec-decoded-payload", 2),
+        ("d.py", "py-exec-decoded-payload", 2),
+    ]
+    assert sorted(index for index, _ in done) == [0, 1, 2, 3]
