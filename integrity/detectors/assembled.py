@@ -18,7 +18,7 @@ from integrity.detectors.common import LineIndex, Scope, make_finding
 from integrity.model import Finding
 from integrity.rules.queries import function_name
 from integrity.rules.schema import Rule
-from integrity.syntax.languages import Grammars
+from integrity.syntax.languages import QUERY_START_DEPTH, Grammars
 
 DANGEROUS: frozenset[str] = frozenset(
     {
@@ -95,9 +95,9 @@ class AssembledNameDetector:
         """One finding per outermost assembled dangerous name."""
         if view.tree is None or view.language not in self._queries:
             return
-        captures = tree_sitter.QueryCursor(self._queries[view.language]).captures(
-            view.tree.root_node
-        )
+        cursor = tree_sitter.QueryCursor(self._queries[view.language])
+        cursor.set_max_start_depth(QUERY_START_DEPTH)
+        captures = cursor.captures(view.tree.root_node)
         nodes = sorted(captures.get("n", []), key=lambda n: (n.start_byte, -n.end_byte))
         covered_until = -1
         index: LineIndex | None = None

@@ -19,7 +19,7 @@ from integrity.detectors.common import LineIndex, Scope, make_finding
 from integrity.model import Finding
 from integrity.rules.queries import Predicates, function_name
 from integrity.rules.schema import Rule
-from integrity.syntax.languages import Grammars
+from integrity.syntax.languages import QUERY_START_DEPTH, Grammars
 
 _IDENTIFIER_KINDS = (
     "identifier",
@@ -75,7 +75,9 @@ class ConfusableIdentifierDetector:
         if view.tree is None or view.language not in self._queries:
             return
         query = self._queries[view.language]
-        nodes = tree_sitter.QueryCursor(query).captures(view.tree.root_node, self._predicates)
+        cursor = tree_sitter.QueryCursor(query)
+        cursor.set_max_start_depth(QUERY_START_DEPTH)
+        nodes = cursor.captures(view.tree.root_node, self._predicates)
         found = nodes.get("id", [])
         if not found:
             return

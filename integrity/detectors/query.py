@@ -20,6 +20,7 @@ from integrity.detectors.common import LineIndex, Scope, keyword_hit, lower_keyw
 from integrity.model import Finding
 from integrity.rules.queries import LanguageQuery, Predicates, function_name
 from integrity.rules.schema import Rule
+from integrity.syntax.languages import QUERY_START_DEPTH
 
 _MATCH_LIMIT = 16384
 Captures = dict[str, list[tree_sitter.Node]]
@@ -48,6 +49,7 @@ class QueryBundle:
                 rule for rule, words in self._keywords.items() if keyword_hit(data, words)
             )
             cursor = tree_sitter.QueryCursor(self._query, match_limit=_MATCH_LIMIT)
+            cursor.set_max_start_depth(QUERY_START_DEPTH)
             grouped: dict[str, list[Captures]] = {}
             for index, captures in cursor.matches(tree.root_node, self._predicate):
                 owner = self._owner[index]

@@ -202,6 +202,10 @@ def has_grammar(language: str | None) -> bool:
     return language is not None and language in GRAMMARS
 
 
+QUERY_START_DEPTH = 20_000
+"""Deepest node a query pattern may start at: past a tree depth of 65,535 a tree-sitter query
+cursor slows down catastrophically (100,000 nested calls: minutes for one query)."""
+
 PARSE_BUDGET_SECONDS = 10.0
 """Default per-file parse budget (a normal 8 MiB file parses in about a second)."""
 _PARSE_CHUNK = 1 << 20
