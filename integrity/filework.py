@@ -20,6 +20,7 @@ from integrity.model import EntryType, FileBlob, FileRecord, Finding, Symbol
 from integrity.syntax.analyze import Analysis, analyze
 from integrity.syntax.constants import ConstantRegistry, nonstandard
 from integrity.syntax.languages import Grammars, guess_language
+from integrity.syntax.symbols import query_safe
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +185,12 @@ class FileWorker:
         before_tree = None
         if before is not None and record.language:
             before_tree = self.grammars.parse(record.language, before)
+        found: list[Finding] = []
+        if tree is not None and not query_safe(tree):  # flat error nodes: quadratic queries
+            tree = None
+            found.append(_over_budget(record.path, 0.0, change))
+        if before_tree is not None and not query_safe(before_tree):
+            before_tree = None
         view = FileView(
             path=record.path,
             language=record.language,
@@ -196,7 +203,6 @@ class FileWorker:
             symbols=record.symbols,
             sensitive_path=self.settings.policy.is_sensitive(record.path),
         )
-        found: list[Finding] = []
         for detector in self.detectors:
             if not detector.wants(view):
                 continue
@@ -208,14 +214,17 @@ class FileWorker:
 
 
 def _over_budget(path: str, budget: float, change: str) -> Finding:
-    """Info: the grammar ran over the parse budget, so only token-level rules saw the file."""
+    """Info: the grammar ran over the parse budget (or, budget 0, produced a tree too broken
+    to query in linear time), so only token-level rules saw the file."""
+    why = (
+        f"parsing ran over the {budget:g}s parse_timeout"
+        if budget
+        else "the syntax tree is too broken to query safely"
+    )
     return replace(
         not_inspected_finding(path, 0, 0),
-        message=(
-            f"parsing ran over the {budget:g}s parse_timeout; analysed as tokens only "
-            "(syntax-tree rules did not inspect this file)"
-        ),
-        snippet="parse timeout",
+        message=f"{why}; analysed as tokens only (syntax-tree rules did not inspect this file)",
+        snippet="parse timeout" if budget else "broken syntax tree",
         change=change,
     )
 
