@@ -203,13 +203,16 @@ class FileWorker:
             symbols=record.symbols,
             sensitive_path=self.settings.policy.is_sensitive(record.path),
         )
+        innermost: dict[int, Symbol] | None = None
         for detector in self.detectors:
             if not detector.wants(view):
                 continue
             for item in detector.detect(view):
                 if not view.in_scope(item.start_line, max(item.end_line, item.start_line)):
                     continue
-                found.append(_in_context(item, record.symbols, change))
+                if innermost is None:
+                    innermost = innermost_symbols(record.symbols)
+                found.append(_in_context(item, innermost, change))
         return found
 
 
@@ -229,19 +232,28 @@ def _over_budget(path: str, budget: float, change: str) -> Finding:
     )
 
 
-def _enclosing(symbols: tuple[Symbol, ...], line: int) -> Symbol | None:
-    best: Symbol | None = None
-    for sym in symbols:
-        if sym.start_line <= line <= sym.end_line and (
-            best is None or sym.end_line - sym.start_line < best.end_line - best.start_line
-        ):
-            best = sym
-    return best
+def innermost_symbols(symbols: tuple[Symbol, ...]) -> dict[int, Symbol]:
+    """Line -> the smallest symbol spanning it (the first listed on ties).
+
+    Built once per file with findings (painting lines, widest spans first), so naming the
+    enclosing symbol of each finding costs O(1), not a pass over every symbol: a file with
+    thousands of functions and thousands of findings stays linear.
+    """
+    order = sorted(
+        range(len(symbols)),
+        key=lambda i: (symbols[i].start_line - symbols[i].end_line, -i),
+    )
+    lines: dict[int, Symbol] = {}
+    for i in order:
+        sym = symbols[i]
+        for line in range(sym.start_line, sym.end_line + 1):
+            lines[line] = sym
+    return lines
 
 
-def _in_context(item: Finding, symbols: tuple[Symbol, ...], change: str) -> Finding:
+def _in_context(item: Finding, innermost: dict[int, Symbol], change: str) -> Finding:
     """Name the enclosing symbol; raise severity one level inside sensitive code."""
-    sym = _enclosing(symbols, item.start_line)
+    sym = innermost.get(item.start_line)
     severity = item.severity
     if sym is not None and sym.sensitive:
         severity = severity.raised()
