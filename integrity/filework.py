@@ -10,6 +10,7 @@ parsers and detector objects, which are never shared.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from integrity.assess import nonstandard_findings, not_inspected_finding, unsafe_finding
@@ -203,7 +204,7 @@ class FileWorker:
             symbols=record.symbols,
             sensitive_path=self.settings.policy.is_sensitive(record.path),
         )
-        innermost: dict[int, Symbol] | None = None
+        innermost: Callable[[int], Symbol | None] | None = None
         for detector in self.detectors:
             if not detector.wants(view):
                 continue
@@ -232,13 +233,18 @@ def _over_budget(path: str, budget: float, change: str) -> Finding:
     )
 
 
-def innermost_symbols(symbols: tuple[Symbol, ...]) -> dict[int, Symbol]:
-    """Line -> the smallest symbol spanning it (the first listed on ties).
+_PAINT_BUDGET = 2_000_000
 
-    Built once per file with findings (painting lines, widest spans first), so naming the
-    enclosing symbol of each finding costs O(1), not a pass over every symbol: a file with
-    thousands of functions and thousands of findings stays linear.
+
+def innermost_symbols(symbols: tuple[Symbol, ...]) -> Callable[[int], Symbol | None]:
+    """line -> the smallest symbol spanning it (the first listed on ties).
+
+    Built once per file with findings by painting lines, widest spans first, so a file with
+    thousands of functions and findings stays linear. Deeply nested symbols (spans summing
+    past a budget, as hostile nesting would) fall back to one pass over the symbols per line.
     """
+    if sum(max(0, s.end_line - s.start_line + 1) for s in symbols) > _PAINT_BUDGET:
+        return lambda line: _smallest_spanning(symbols, line)
     order = sorted(
         range(len(symbols)),
         key=lambda i: (symbols[i].start_line - symbols[i].end_line, -i),
@@ -248,12 +254,22 @@ def innermost_symbols(symbols: tuple[Symbol, ...]) -> dict[int, Symbol]:
         sym = symbols[i]
         for line in range(sym.start_line, sym.end_line + 1):
             lines[line] = sym
-    return lines
+    return lines.get
 
 
-def _in_context(item: Finding, innermost: dict[int, Symbol], change: str) -> Finding:
+def _smallest_spanning(symbols: tuple[Symbol, ...], line: int) -> Symbol | None:
+    best: Symbol | None = None
+    for sym in symbols:
+        if sym.start_line <= line <= sym.end_line and (
+            best is None or sym.end_line - sym.start_line < best.end_line - best.start_line
+        ):
+            best = sym
+    return best
+
+
+def _in_context(item: Finding, innermost: Callable[[int], Symbol | None], change: str) -> Finding:
     """Name the enclosing symbol; raise severity one level inside sensitive code."""
-    sym = innermost.get(item.start_line)
+    sym = innermost(item.start_line)
     severity = item.severity
     if sym is not None and sym.sensitive:
         severity = severity.raised()
