@@ -179,7 +179,11 @@ def snapshot(source: Source, ctx: RunContext, created: str) -> tuple[Baseline, W
         source=source.info,
         created=created,
     )
-    return Baseline(header, result.records), result
+    # One entry per path: a repeated archive member (reported by the walk) keeps its first copy.
+    first: dict[str, FileRecord] = {}
+    for record in result.records:
+        first.setdefault(record.path, record)
+    return Baseline(header, tuple(first.values())), result
 
 
 def snapshot_result(info: SourceInfo, ctx: RunContext, walked: Walk) -> ScanResult:

@@ -295,6 +295,13 @@ def _safe_path(value: Any) -> str:
     return path
 
 
+def _recorded_path(value: Any) -> str:
+    path = _str(value)
+    if not path or "\x00" in path:
+        raise ValueError(f"unsafe path {path!r}")
+    return path
+
+
 def _symbol(s: Any) -> Sym:
     lines = s["lines"]
     return Sym(
@@ -332,8 +339,12 @@ def _record(item: Any) -> FileRecord:
         raise ValueError(f"unknown entry type {item['type']!r}")
     symbols = get("symbols")
     constants = get("constants")
+    problem = _opt_str(get("problem"))
+    # A hostile entry (e.g. an archive member named ../x) is recorded under the name it had;
+    # it has no content and its path is never opened, so only its name is kept as text.
+    hostile = problem is not None and get("sha256") is None and not symbols and not constants
     return FileRecord(
-        path=_safe_path(item["path"]),
+        path=_recorded_path(item["path"]) if hostile else _safe_path(item["path"]),
         kind=kind,
         size=_int(get("size", 0)),
         executable=executable,
@@ -344,5 +355,5 @@ def _record(item: Any) -> FileRecord:
         constants=tuple(map(_constant, constants)) if constants else (),
         parser=_opt_str(get("parser")),
         token_digest=_opt_str(get("token_digest")),
-        problem=_opt_str(get("problem")),
+        problem=problem,
     )
