@@ -31,7 +31,7 @@ def _scan(root: Path, ctx: RunContext) -> tuple[str, StageCounts]:
 
 @pytest.fixture
 def tree(tmp_path: Path) -> Path:
-    return generate_tree(tmp_path / "tree", files=40)
+    return generate_tree(tmp_path / "tree", files=16)
 
 
 def test_warm_scan_serves_every_file_from_the_cache(
@@ -144,3 +144,27 @@ def test_cli_scan_twice_with_cache_dir(tmp_path: Path, run_cli: Callable[..., ob
         outputs.append(result.stdout)  # type: ignore[attr-defined]
     assert outputs[0] == outputs[1] and '"path": "evil.py"' in outputs[0]
     assert (tmp_path / "c" / DB_NAME).is_file()
+
+
+def test_concurrent_writers_on_one_folder(tmp_path: Path) -> None:
+    import threading
+
+    def write(worker: int) -> None:
+        cache = ResultCache(tmp_path, "space")
+        for i in range(600):  # more than one batch each
+            sha = f"{worker:02x}{i:062x}"
+            cache.put(
+                f"w{worker}/{i}.py", sha, CachedOutcome(_record(f"w{worker}/{i}.py", sha), (), True)
+            )
+        cache.close()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    with sqlite3.connect(tmp_path / DB_NAME) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM entries").fetchone() == (1800,)
+    cache = ResultCache(tmp_path, "space")
+    assert cache.get("w2/599.py", f"{2:02x}{599:062x}", False) is not None
+    cache.close()
