@@ -122,8 +122,10 @@ def parse_policy(data: bytes, origin: str, *, pyproject: bool) -> Policy:
     """A Policy from the bytes of integrity.toml, or of pyproject.toml ([tool.integrity])."""
     try:
         doc = tomllib.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError) as exc:
         raise ConfigError(f"{origin}: not valid TOML: {exc}") from exc
+    except RecursionError:
+        raise ConfigError(f"{origin}: not valid TOML: nested too deeply") from None
     if pyproject:
         tool = doc.get("tool", {})
         table = tool.get("integrity", {}) if isinstance(tool, dict) else {}

@@ -264,7 +264,7 @@ def _baseline(doc: dict[str, Any], origin: str) -> Baseline:
         if not isinstance(files, list):
             raise TypeError("files is not a list")
         records = tuple(_record(item) for item in files)
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, IndexError, TypeError, ValueError) as exc:
         raise BaselineError(f"{origin}: malformed baseline: {exc!s}") from exc
     paths = [r.path for r in records]
     if len(set(paths)) != len(paths):
@@ -304,6 +304,8 @@ def _recorded_path(value: Any) -> str:
 
 def _symbol(s: Any) -> Sym:
     lines = s["lines"]
+    if type(lines) is not list or len(lines) != 2:
+        raise TypeError("symbol lines must be [start, end]")
     return Sym(
         name=_str(s["name"]),
         kind=_str(s["kind"]),

@@ -188,13 +188,17 @@ def signature_bytes(signature: Signature) -> bytes:
     return (json.dumps(doc, sort_keys=True, indent=2) + "\n").encode("ascii")
 
 
+def _short(exc: BaseException) -> str:
+    return "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+
+
 def parse_waivers(data: bytes, origin: str) -> tuple[Waiver, ...]:
     """Validate the TOML of a waivers file into Waivers; errors name the file and entry."""
     try:
         text = data.decode("utf-8")
         doc = tomllib.loads(text)
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise WaiverError(f"{origin}: not valid TOML: {exc}") from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:
+        raise WaiverError(f"{origin}: not valid TOML: {_short(exc)}") from None
     unknown = sorted(set(doc) - {"version", "waiver"})
     if unknown:
         raise WaiverError(f"{origin}: unknown top-level key(s): {', '.join(unknown)}")

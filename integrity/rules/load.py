@@ -116,8 +116,10 @@ def parse_file(data: bytes, label: str) -> tuple[Rule, ...]:
         document = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
         raise SignatureError(f"{label}: not UTF-8") from None
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, ValueError) as exc:  # ValueError: int digit limit
         raise SignatureError(f"{label}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise SignatureError(f"{label}: invalid TOML: nested too deeply") from None
     unknown = sorted(set(document) - {"schema", "rule"})
     if unknown:
         raise SignatureError(f"{label}: unknown top-level key {unknown[0]!r}")
