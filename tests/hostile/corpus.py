@@ -54,10 +54,10 @@ def encodings() -> dict[str, bytes]:
         "enc/utf16be.py": b"\xfe\xff" + text.encode("utf-16-be"),
         "enc/utf8bom.py": b"\xef\xbb\xbf" + text.encode(),
         "enc/latin1.py": 'def f():\n    return "caf\u00e9"\n'.encode("latin-1"),
-        "enc/broken.py": b"def f():\n    return '\xc3\x28 \xa0\xa1 \xf0\x28\x8c\x28 \xed\xa0\x80'\n",
+        "enc/broken.py": b"def f():\n    return '\xc3\x28 \xa0\xa1 \xf0\x28\x8c\x28 \xed\xa0'\n",
         "enc/nul.c": b"int main(void) {\x00 return 0; }\n\x00\x00",
         "enc/nul-late.js": b"function f() { return 1; }\n" * 400 + b"\x00tail\n",
-        "enc/overlong.c": b"char *s = \"\xc0\xaf\xe0\x80\xaf\";\n",
+        "enc/overlong.c": b'char *s = "\xc0\xaf\xe0\x80\xaf";\n',
         "enc/bom-in-middle.py": b"x = 1\n\xef\xbb\xbfy = 2\n",
     }
 

@@ -109,7 +109,9 @@ def test_four_mib_minified_line_is_inspected_in_bounded_time(tmp_path: Path, wor
     found = _findings(result.stdout)
     assert all(f["path"] == "dist/app.min.js" for f in found)
     assert all(f["start_line"] in (0, 1) for f in found)
-    assert not any(f["rule_id"] == "not-inspected" and "max_file_size" in f["message"] for f in found)
+    assert not any(
+        f["rule_id"] == "not-inspected" and "max_file_size" in f["message"] for f in found
+    )
 
 
 def test_encodings_are_recorded_and_utf16_is_flagged_opaque(tmp_path: Path, workdir: Path) -> None:
@@ -122,7 +124,9 @@ def test_encodings_are_recorded_and_utf16_is_flagged_opaque(tmp_path: Path, work
     assert built.returncode == 0, built.stderr
     doc = json.loads(baseline.read_text())
     assert sorted(f["path"] for f in doc["files"]) == sorted(cases)
-    verified = _cli("verify", str(root), "--baseline", str(baseline), "--format", "json", cwd=workdir)
+    verified = _cli(
+        "verify", str(root), "--baseline", str(baseline), "--format", "json", cwd=workdir
+    )
     assert verified.returncode == 0, verified.stderr
     assert json.loads(verified.stdout)["changes"] == []
     scan = _cli("scan", str(root), "--format", "json", cwd=workdir)
@@ -178,7 +182,9 @@ def test_hostile_tar_through_scan_and_verify(tmp_path: Path, workdir: Path) -> N
     built = _cli("baseline", "build", str(archive), "-o", str(baseline), cwd=workdir)
     assert built.returncode == 1, built.stderr  # the hostile entries are reported (high)
     assert "unsafe-entry" in built.stdout
-    verify = _cli("verify", str(archive), "--baseline", str(baseline), "--format", "json", cwd=workdir)
+    verify = _cli(
+        "verify", str(archive), "--baseline", str(baseline), "--format", "json", cwd=workdir
+    )
     assert verify.returncode in (0, 1), verify.stderr
     # the baseline keeps the first copy of a duplicated member: only the duplicate still differs
     changes = json.loads(verify.stdout)["changes"]
