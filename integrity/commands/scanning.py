@@ -25,6 +25,15 @@ from integrity.commands.context import (
     trusted_baseline,
 )
 from integrity.commands.progress import stage_progress
+from integrity.engine import RunContext
+from integrity.model import (
+    Category,
+    Confidence,
+    Finding,
+    ScanResult,
+    Severity,
+    assign_fingerprints,
+)
 
 _repo = click.option(
     "--repo",
@@ -81,9 +90,41 @@ def verify(
     tree = source_for(source, repo, policy)
     with stage_progress(opts.quiet, "verifying") as tick:
         result = engine.verify(tree, loaded.baseline, replace(ctx, stages=tick))
+    if ctx.ruleset.digest != loaded.baseline.header.rules_digest:
+        result = _with_digest_mismatch(result, loaded.baseline.header.rules_digest, ctx)
     result = apply_review(result, opts, trust)
     render(result, opts)
     finish(result)
+
+
+def _with_digest_mismatch(result: ScanResult, recorded: str, ctx: RunContext) -> ScanResult:
+    """The report itself says the rules differ from the baseline's (not only stderr)."""
+    finding = Finding(
+        rule_id="rules-digest-mismatch",
+        category=Category.INTEGRITY_VIOLATION,
+        severity=Severity.INFO,
+        confidence=Confidence.HIGH,
+        message=(
+            f"the rules ({ctx.ruleset.digest[:19]}) differ from those the baseline was built "
+            f"with ({recorded[:19]}): findings may differ for reasons other than the tree"
+        ),
+        path="",
+        snippet=f"{recorded} -> {ctx.ruleset.digest}",
+    )
+    rules = tuple(
+        sorted(
+            {
+                *result.rules,
+                (
+                    finding.rule_id,
+                    "integrity-violation",
+                    "info",
+                    "Rules differ from the baseline's",
+                ),
+            }
+        )
+    )
+    return replace(result, findings=assign_fingerprints((*result.findings, finding)), rules=rules)
 
 
 @click.command()
