@@ -7,8 +7,9 @@ noisy) machine:
 2. `integrity scan TREE -j 1 --no-cache` and `-j 2 --no-cache` (their JSON must be identical);
 3. `-j 2` with a fresh cache folder (cold), then again (warm; identical JSON);
 4. a peer (detect-secrets from .bench/peers-venv) on the same tree, when installed;
-5. peak memory of `scan -j 2` on a generated tree of 100,000 small source files (the sum of
-   the RSS of the process and its workers, sampled every 50 ms, and the main process alone).
+5. peak memory of `scan -j 2` on a generated tree of 100,000 small source files: the main
+   process's RSS, and the PSS of it and its workers (shared pages split, not double-counted),
+   sampled every 100 ms.
 
 Usage: python benchmarks/bench_scan.py [--tree DIR ...] [--workdir .bench] [--skip-peers]
            [--skip-100k] [--files 100000]
@@ -108,7 +109,7 @@ def bare_parse(root: Path, jobs: int) -> tuple[float, int]:
 
 
 def run_measured(cmd: Sequence[str], cwd: Path | None = None) -> tuple[float, int, int, int]:
-    """Wall seconds, exit code, peak RSS of the process tree (sum) and of the main process."""
+    """Wall seconds, exit code, peak PSS of the process tree and peak RSS of the main one."""
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors, env=ENV)
@@ -122,16 +123,19 @@ def run_measured(cmd: Sequence[str], cwd: Path | None = None) -> tuple[float, in
 
 
 def _watch(proc: subprocess.Popen[bytes]) -> tuple[int, int]:
+    """Peak PSS of the process tree (shared pages counted once, split between sharers) and
+    peak RSS of the main process."""
     main = psutil.Process(proc.pid)
     peak_tree = peak_main = 0
     while proc.poll() is None:
         try:
             rss_main = main.memory_info().rss
-            rss = rss_main + sum(c.memory_info().rss for c in main.children(recursive=True))
+            tree = [main, *main.children(recursive=True)]
+            pss = sum(p.memory_full_info().pss for p in tree)
         except psutil.Error:
-            rss = rss_main = 0
-        peak_tree, peak_main = max(peak_tree, rss), max(peak_main, rss_main)
-        time.sleep(0.05)
+            pss = rss_main = 0
+        peak_tree, peak_main = max(peak_tree, pss), max(peak_main, rss_main)
+        time.sleep(0.1)
     return peak_tree, peak_main
 
 
@@ -178,7 +182,8 @@ def scan_rows(root: Path, size: int, work: Path) -> tuple[list[str], float]:
     rows.append(row("scan -j 1 --no-cache", j1, size, f"main RSS {m1 >> 20} MiB"))
     j2, t2, m2 = scan(root, work / "j2.json", 2, None)
     same = filecmp.cmp(work / "j1.json", work / "j2.json", shallow=False)
-    note = f"{j1 / j2:.2f}x vs -j 1; JSON identical: {same}; RSS {m2 >> 20}/{t2 >> 20} MiB"
+    note = f"{j1 / j2:.2f}x vs -j 1; JSON identical: {same}; RSS main {m2 >> 20} MiB"
+    note += f", PSS all {t2 >> 20} MiB"
     rows.append(row("scan -j 2 --no-cache", j2, size, note))
     rows.append(row("  vs bare parse", j2, size, f"{parse_s / parsed * size / j2:.2f} of its rate"))
     cold, _t, _m = scan(root, work / "cold.json", 2, work / "cache")
@@ -205,7 +210,7 @@ def memory_row(workdir: Path, files: int, work: Path) -> list[str]:
     """scan -j 2 of many small files: time and peak memory."""
     big = make_100k(workdir.resolve() / f"scan{files}", files)
     seconds, tree_peak, main_peak = scan(big, work / "100k.json", 2, None)
-    note = f"peak RSS main {main_peak >> 20} MiB, all processes {tree_peak >> 20} MiB"
+    note = f"peak RSS main {main_peak >> 20} MiB; PSS of all processes {tree_peak >> 20} MiB"
     return [row(f"scan -j 2 of {files} small files", seconds, tree_bytes(big), note)]
 
 
