@@ -92,7 +92,7 @@ def walk(
     try:
         plan = plan_entries(source, ctx.jobs)
         limits = (ctx.pool_min_bytes, ctx.pool_min_files)
-        with Analyser(spec, ctx.jobs, *limits, plan) as analyser:
+        with Analyser(spec, ctx.jobs, *limits) as analyser:
             for index, blob in plan.entries:
                 step = prepare(settings, blob, (old or {}).get(blob.path))
                 counter.hashed()

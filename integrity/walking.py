@@ -51,12 +51,9 @@ class StageCounter:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """The entries of a walk in processing order, and what is known up front about them:
-    `files` and `size` (bytes of regular files) when the source was listed before reading."""
+    """The entries of a walk as (source position, entry), in processing order."""
 
     entries: Iterator[tuple[int, FileBlob]]
-    files: int | None = None
-    size: int | None = None
 
 
 def _weight(blob: FileBlob) -> int:
@@ -71,9 +68,7 @@ def plan_entries(source: Source, jobs: int) -> Plan:
         return Plan(enumerate(source.iter_files()))
     listed = list(enumerate(source.iter_files()))
     listed.sort(key=lambda item: (-_weight(item[1]), item[0]))
-    files = sum(1 for _, blob in listed if _weight(blob) > 0)
-    size = sum(_weight(blob) for _, blob in listed)
-    return Plan(iter(listed), files, size)
+    return Plan(iter(listed))
 
 
 class Analyser:
@@ -84,17 +79,11 @@ class Analyser:
     in any order; the caller merges by position.
     """
 
-    def __init__(
-        self, spec: WorkerSpec, jobs: int, min_bytes: int, min_files: int, plan: Plan | None = None
-    ) -> None:
+    def __init__(self, spec: WorkerSpec, jobs: int, min_bytes: int, min_files: int) -> None:
         self._spec = spec
         self._jobs = jobs
         self._min_bytes = min_bytes
         self._min_files = min_files
-        if plan is not None and plan.size is not None and plan.files is not None:
-            # Listed up front: decide now, so workers fork before anything else starts a thread.
-            big = plan.size >= min_bytes or plan.files >= min_files
-            self._min_bytes = self._min_files = 0 if big else 1 << 62
         self._worker: FileWorker | None = None
         self._pool: AnalysisPool | None = None
         self._buffer: list[tuple[int, Pending]] = []
@@ -135,7 +124,7 @@ class Analyser:
             self._buffered += task.weight
             if self._buffered < self._min_bytes and len(self._buffer) < self._min_files:
                 return
-            # Buffered work (or a listed plan) is big enough to pay for worker processes.
+            # Enough buffered work to pay for worker processes.
             self._pool = AnalysisPool(self._spec, self._jobs)
             queued, self._buffer = self._buffer, []
             for batch in batches(queued):

@@ -30,6 +30,7 @@ def stage_progress(quiet: bool, label: str) -> Iterator[Callable[[StageCounts], 
         TimeElapsedColumn(),
         console=Console(stderr=True),
         transient=True,
+        auto_refresh=False,  # no refresh thread: worker processes fork from a one-thread parent
     )
     task = bar.add_task(label, total=None, stages="")
     shown = False
@@ -50,6 +51,7 @@ def stage_progress(quiet: bool, label: str) -> Iterator[Callable[[StageCounts], 
                 f"cached {counts.cached} · done {counts.done} files"
             )
             bar.update(task, stages=text)
+            bar.refresh()
 
     try:
         yield tick
