@@ -53,7 +53,15 @@ _EXTENDED_HEADERS = frozenset(
         tarfile.GNUTYPE_LONGLINK,
     }
 )
-_TAR_ERRORS = (tarfile.TarError, EOFError, zlib.error, lzma.LZMAError, OSError, ValueError)
+_TAR_ERRORS = (
+    tarfile.TarError,
+    EOFError,
+    zlib.error,
+    lzma.LZMAError,
+    OSError,
+    ValueError,
+    TypeError,  # tarfile's gzip header reader on a truncated FEXTRA field: ord(b"")
+)
 _ZIP_ERRORS = (
     zipfile.BadZipFile,
     zipfile.LargeZipFile,
@@ -62,6 +70,7 @@ _ZIP_ERRORS = (
     lzma.LZMAError,
     OSError,
     ValueError,
+    NotImplementedError,  # "zip file version 25.5", unsupported compression method
 )
 
 
@@ -160,7 +169,7 @@ def _zip_member(info: zipfile.ZipInfo) -> Member:
     mode = info.external_attr >> 16 if info.create_system == 3 else 0
     kind = stat.S_IFMT(mode)
     size, compressed = info.file_size, info.compress_size
-    if info.is_dir() or kind == stat.S_IFDIR:
+    if info.filename.endswith("/") or kind == stat.S_IFDIR:  # is_dir() fails on an empty name
         return Member(info.filename, MemberKind.DIR)
     if kind == stat.S_IFLNK:
         return Member(info.filename, MemberKind.SYMLINK, size=size, compressed=compressed)
@@ -343,7 +352,7 @@ class ArchiveSource:
             cursor.claim(position)
             try:
                 stream = archive.open(info)
-            except zipfile.BadZipFile as exc:
+            except (zipfile.BadZipFile, ValueError) as exc:  # ValueError: undecodable header name
                 raise SourceError(f"corrupt archive member {info.filename!r}: {exc}") from exc
             except (NotImplementedError, RuntimeError) as exc:
                 raise OSError(f"cannot read archive member {info.filename!r}: {exc}") from exc
