@@ -17,7 +17,8 @@ from integrity.commands.common import (
     report_options,
     threshold,
 )
-from integrity.commands.context import cache_dir_for, policy_for, progress
+from integrity.commands.context import cache_dir_for, policy_for
+from integrity.commands.progress import count_progress
 from integrity.fleet import (
     FleetUnavailable,
     RepoTask,
@@ -86,7 +87,7 @@ def fleet(
         )
         for spec in specs
     ]
-    with progress(opts.quiet, "repositories") as tick:
+    with count_progress(opts.quiet, "auditing", f"of {len(tasks)} repositories done") as tick:
         outcomes = run_tasks(
             tasks,
             scheduler=scheduler,

@@ -58,3 +58,36 @@ def stage_progress(quiet: bool, label: str) -> Iterator[Callable[[StageCounts], 
     finally:
         if shown:
             bar.stop()
+
+
+@contextmanager
+def count_progress(quiet: bool, label: str, unit: str) -> Iterator[Callable[[int], None] | None]:
+    """A plain counter ("3 repositories") on stderr, shown only on a TTY after a second."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    started = time.monotonic()
+    bar = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TextColumn(f"{{task.completed}} {unit}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    task = bar.add_task(label, total=None)
+    shown = False
+
+    def tick(done: int) -> None:
+        nonlocal shown
+        if not shown and time.monotonic() - started > _SHOW_AFTER:
+            bar.start()
+            shown = True
+        if shown:
+            bar.update(task, completed=done)
+
+    try:
+        yield tick
+    finally:
+        if shown:
+            bar.stop()
