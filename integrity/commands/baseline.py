@@ -68,6 +68,8 @@ def baseline() -> None:
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None)
 @click.option("--quiet", is_flag=True)
 @click.option("--debug", is_flag=True)
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--no-cache", is_flag=True)
 @guarded
 def build(
     source: str,
@@ -80,11 +82,14 @@ def build(
     jobs: int | None,
     quiet: bool,
     debug: bool,
+    cache_dir: Path | None,
+    no_cache: bool,
 ) -> None:
     """Hash and parse SOURCE into a canonical (optionally signed) baseline at OUTPUT."""
     opts = CommonOptions(
         "text", None, Severity(fail_on) if fail_on else None, config, None, jobs or _cores(), quiet
     )
+    opts = replace(opts, cache_dir=cache_dir, no_cache=no_cache)
     key = load_private_key(sign_key) if sign_key else None
     policy = policy_for(opts)
     ctx = run_context(opts, policy, None, structure=not no_structure)
