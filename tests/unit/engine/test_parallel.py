@@ -35,7 +35,7 @@ def test_pool_output_is_byte_identical_to_one_job(
     one = _scan_json(tree, make_ctx(jobs=1))
     two = _scan_json(tree, make_ctx(jobs=2, pool_min_files=1, pool_min_bytes=0, stages=seen.append))
     assert one == two
-    assert seen[-1].analysed > 100 and seen[-1].cached == 0
+    assert seen[-1].analysed > 50 and seen[-1].cached == 0
     assert '"path": "copy_a.py"' in one and '"path": "copy_b.py"' in one
     assert '"rule_id": "py-exec-decoded-payload"' in one
 
@@ -124,3 +124,22 @@ def test_a_file_that_kills_its_worker_is_reported_and_the_run_goes_on(
         ("d.py", "py-exec-decoded-payload", 2),
     ]
     assert sorted(index for index, _ in done) == [0, 1, 2, 3]
+
+
+def test_sequential_git_source_through_the_pool_matches_inline(
+    git_repo: object, make_ctx: Callable[..., RunContext]
+) -> None:
+    files = {f"src/m{i}.py": f"def f{i}(x):\n    return x + {i}\n" for i in range(30)}
+    files["src/evil.py"] = "import base64\nexec(base64.b64decode(blob))\n"
+    git_repo.commit(files)  # type: ignore[attr-defined]
+    path = git_repo.path  # type: ignore[attr-defined]
+
+    def run(ctx: RunContext) -> str:
+        source = open_source("git:main", repo=path)
+        assert not source.random_access
+        return RENDERERS["json"](engine.scan(source, ctx))
+
+    inline = run(make_ctx(jobs=1))
+    pooled = run(make_ctx(jobs=2, pool_min_files=5, pool_min_bytes=1 << 30))
+    assert inline == pooled
+    assert '"path": "src/evil.py"' in inline
