@@ -143,3 +143,32 @@ def test_sequential_git_source_through_the_pool_matches_inline(
     pooled = run(make_ctx(jobs=2, pool_min_files=5, pool_min_bytes=1 << 30))
     assert inline == pooled
     assert '"path": "src/evil.py"' in inline
+
+
+def test_workers_past_the_memory_limit_are_replaced(
+    tree: Path, make_ctx: Callable[..., RunContext]
+) -> None:
+    from integrity.filework import Pending, WorkSettings, prepare
+    from integrity.workpool import AnalysisPool, WorkerSpec, batches
+
+    ctx = make_ctx()
+    settings = WorkSettings(ctx.policy, True, True, True)
+    steps = [prepare(settings, blob, None) for blob in open_source(str(tree)).iter_files()]
+    tasks = [(i, step) for i, step in enumerate(steps) if isinstance(step, Pending)][:40]
+    spec = WorkerSpec(settings, ctx.ruleset, ctx.registry)
+    inline = spec.build()
+    expected = {i: inline.analyse(task) for i, task in tasks}
+    pool = AnalysisPool(spec, 2)
+    pool.rss_limit = 0  # every batch "grew too much": recycle before each submit
+    try:
+        done = []
+        for batch in batches(tasks[:20]):
+            done.extend(pool.submit(batch))
+        done.extend(pool.drain())  # the workers' peak RSS is now known
+        for batch in batches(tasks[20:]):
+            done.extend(pool.submit(batch))
+        done.extend(pool.drain())
+    finally:
+        pool.close()
+    assert pool.recycled >= 1
+    assert dict(done) == expected
