@@ -87,6 +87,8 @@ def run_tasks(
     run = uuid.uuid4().hex[:12]
     outcomes: dict[int, RepoOutcome] = {}
     with _client(scheduler, workers, quiet) as client:
+        plugin = importlib.import_module("integrity.fleet.plugin").RulesPlugin()
+        client.register_plugin(plugin, name=plugin.name)
         futures = {
             client.submit(
                 audit_repo, task, key=f"integrity-audit-{run}-{i}", pure=False, retries=retries

@@ -9,6 +9,7 @@ are reported once and not retried; anything else raises, and Dask retries the ta
 from __future__ import annotations
 
 import os
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,9 +19,11 @@ from integrity.config import Policy
 from integrity.errors import IntegrityError
 from integrity.fleet.spec import RepoSpec
 from integrity.model import ScanResult, Severity
-from integrity.rules.load import load_rules
+from integrity.rules.load import RuleSet, load_rules
 from integrity.sources import SourceLimits, open_source
-from integrity.syntax.constants import load_registry
+from integrity.syntax.constants import ConstantRegistry, load_registry
+
+Loaded = tuple[RuleSet, ConstantRegistry]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +59,48 @@ class RepoOutcome:
     seconds: float = 0.0
 
 
+class RulesShelf:
+    """The rules and constant registry loaded once per Dask worker, shared by the tasks that
+    run there (registered as a worker plugin by `run_tasks`; it lives as long as the worker)."""
+
+    name = "integrity-rules"
+
+    def __init__(self) -> None:
+        self._loaded: dict[str, Loaded] = {}
+
+    def setup(self, worker: object) -> None:
+        """Dask calls this when the plugin is installed on a worker."""
+        self._loaded = {}
+
+    def teardown(self, worker: object) -> None:
+        """Dask calls this when the worker closes."""
+        self._loaded = {}
+
+    def get(self, rules_dir: str | None) -> Loaded:
+        """The rules of a folder (None: the packaged ones), loaded on first use."""
+        key = rules_dir or ""
+        if key not in self._loaded:
+            self._loaded[key] = _load(rules_dir)
+        return self._loaded[key]
+
+
+def _load(rules_dir: str | None) -> Loaded:
+    return load_rules(Path(rules_dir) if rules_dir else None), load_registry()
+
+
+def _shelf() -> RulesShelf | None:
+    """This Dask worker's RulesShelf, when the task runs on a worker that has one."""
+    dask = sys.modules.get("distributed")
+    if dask is None:
+        return None
+    try:
+        worker = dask.get_worker()
+    except ValueError:  # not inside a worker
+        return None
+    plugin = worker.plugins.get(RulesShelf.name)
+    return plugin if isinstance(plugin, RulesShelf) else None
+
+
 def _limits(policy: Policy) -> SourceLimits:
     return SourceLimits(**dict(policy.limits)) if policy.limits else SourceLimits()
 
@@ -72,10 +117,12 @@ def audit_repo(task: RepoTask) -> RepoOutcome:
     if task.hook is not None:
         _run_hook(task.hook)
     try:
+        shelf = _shelf()
+        ruleset, registry = shelf.get(task.rules_dir) if shelf else _load(task.rules_dir)
         ctx = engine.RunContext(
             policy=task.policy,
-            ruleset=load_rules(Path(task.rules_dir) if task.rules_dir else None),
-            registry=load_registry(),
+            ruleset=ruleset,
+            registry=registry,
             jobs=task.jobs,
             structure=task.structure,
             fail_on=task.fail_on,
