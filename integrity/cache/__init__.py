@@ -25,10 +25,12 @@ from integrity.cache.store import DEFAULT_MAX_BYTES, ResultStore, Warn
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "CachedOutcome",
+    "Lookup",
     "ResultCache",
     "code_digest",
     "default_cache_dir",
     "namespace",
+    "run_namespace",
 ]
 
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -126,6 +128,3 @@ class ResultCache:
 def run_namespace(rules_digest: str, extra: tuple[str, ...]) -> str:
     """The namespace of a run: tool version and code, rules, and the caller's settings."""
     return namespace(__version__, code_digest(), rules_digest, *extra)
-
-
-__all__ += ["Lookup", "run_namespace"]
