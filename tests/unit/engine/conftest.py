@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -35,21 +36,16 @@ def registry() -> ConstantRegistry:
 
 @pytest.fixture
 def make_ctx(rules: RuleSet, registry: ConstantRegistry) -> Callable[..., RunContext]:
+    """A RunContext over the packaged rules, one job and no cache unless changed."""
+
     def make(**changes: object) -> RunContext:
         base = RunContext(policy=Policy(), ruleset=rules, registry=registry, jobs=1)
-        fields = {
-            "policy": base.policy,
-            "ruleset": rules,
-            "registry": registry,
-            "jobs": 1,
-            **changes,
-        }
-        return RunContext(**fields)  # type: ignore[arg-type]
+        return replace(base, **changes)  # type: ignore[arg-type]
 
     return make
 
 
-def generate_tree(root: Path, files: int = 120, seed: int = 7) -> Path:
+def generate_tree(root: Path, files: int = 60, seed: int = 7) -> Path:
     """A tree of C, Python, text and binary files of varied sizes, one of them big."""
     rng = random.Random(seed)
     root.mkdir(parents=True, exist_ok=True)
@@ -71,7 +67,7 @@ def generate_tree(root: Path, files: int = 120, seed: int = 7) -> Path:
             (folder / f"notes{i}.txt").write_text("plain words\n" * rng.randrange(1, 200))
         else:
             (folder / f"blob{i}.bin").write_bytes(bytes(rng.randrange(256) for _ in range(2048)))
-    big = "#include <string.h>\n" + "".join(C_FUNC.format(n=n) for n in range(1, 3000))
+    big = "#include <string.h>\n" + "".join(C_FUNC.format(n=n) for n in range(1, 600))
     (root / "big.c").write_text(big)
     (root / "copy_a.py").write_text(PY_BAD)
     (root / "copy_b.py").write_text(PY_BAD)
