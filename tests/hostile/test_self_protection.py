@@ -15,9 +15,7 @@ import pytest
 
 
 def _payload(marker: Path, name: str) -> str:
-    return (
-        f"import pathlib\npathlib.Path({str(marker)!r}).joinpath({name!r}).write_text('ran')\n"
-    )
+    return f"import pathlib\npathlib.Path({str(marker)!r}).joinpath({name!r}).write_text('ran')\n"
 
 
 def _arm(root: Path, marker: Path) -> None:
@@ -34,7 +32,7 @@ def _arm(root: Path, marker: Path) -> None:
         "tomllib.py": _payload(marker, "tomllib-shadow"),
         "re2.py": _payload(marker, "re2-shadow"),
         "hyperscan.py": _payload(marker, "hyperscan-shadow"),
-        "evil.pth": f"import pathlib; pathlib.Path({str(marker)!r}).joinpath('pth').write_text('x')\n",
+        "evil.pth": "import pathlib; " + _payload(marker, "pth").split("\n")[1] + "\n",
         "setup.py": _payload(marker, "setup.py"),
         "pyproject.toml": (
             "[build-system]\nrequires = []\nbuild-backend = 'backend'\nbackend-path = ['.']\n"
@@ -44,9 +42,7 @@ def _arm(root: Path, marker: Path) -> None:
         "Makefile": f"all:\n\ttouch {marker}/make\n",
         "configure": f"#!/bin/sh\ntouch {marker}/configure\n",
         ".git-hooks/pre-commit": f"#!/bin/sh\ntouch {marker}/hook\n",
-        "package.json": json.dumps(
-            {"name": "x", "scripts": {"preinstall": f"touch {marker}/npm"}}
-        ),
+        "package.json": json.dumps({"name": "x", "scripts": {"preinstall": f"touch {marker}/npm"}}),
         "src/app.py": "import os\nos.system('echo hi')\n",
     }
     for rel, text in files.items():
