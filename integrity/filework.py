@@ -223,12 +223,12 @@ def _over_budget(path: str, budget: float, change: str) -> Finding:
     why = (
         f"parsing ran over the {budget:g}s parse_timeout"
         if budget
-        else "the syntax tree is too broken to query safely"
+        else "the syntax tree is too flat (wide or broken) to query in linear time"
     )
     return replace(
         not_inspected_finding(path, 0, 0),
         message=f"{why}; analysed as tokens only (syntax-tree rules did not inspect this file)",
-        snippet="parse timeout" if budget else "broken syntax tree",
+        snippet="parse timeout" if budget else "flat syntax tree",
         change=change,
     )
 

@@ -204,12 +204,13 @@ def _events(captures: dict[str, list[tree_sitter.Node]], spec: LanguageSpec) -> 
 
 
 def query_safe(tree: tree_sitter.Tree) -> bool:
-    """False for broken trees whose flat error nodes would make queries quadratic."""
+    """False for trees so flat that queries over them turn quadratic: broken trees with wide
+    error nodes, and any root wider than MAX_ERROR_WIDTH (e.g. a million `;` statements)."""
     root = tree.root_node
-    if not root.has_error:
-        return True
     if root.child_count > MAX_ERROR_WIDTH:
         return False
+    if not root.has_error:
+        return True
     return all(child.child_count <= MAX_ERROR_WIDTH for child in root.children)
 
 

@@ -111,3 +111,19 @@ def test_limits_are_read() -> None:
     )
     assert policy.parse_timeout == 2.5
     assert dict(policy.limits) == {"ratio_min_size": 4096}
+
+
+def test_a_million_statements_are_not_queried_quadratically(tmp_path: Path, run_cli: Any) -> None:
+    """A root with 2 M children made tree-sitter queries quadratic (4 MiB of `;`: 61 s)."""
+    import time
+
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "pad.js").write_bytes(b";" * (2 << 20))
+    config = tmp_path / "integrity.toml"
+    config.write_text("exclude = []\n")
+    started = time.monotonic()
+    found = _scan(run_cli, tree, config)
+    assert time.monotonic() - started < 30
+    assert [(f["rule_id"], f["path"]) for f in found] == [("not-inspected", "pad.js")]
+    assert "too flat" in found[0]["message"]
