@@ -78,6 +78,13 @@ class _Queue:
         return bool(self._heap)
 
 
+def parents_of(commit: git.Commit) -> list[git.Commit]:
+    """The parents present in the object database: in a shallow clone the grafted oldest
+    commits name parents that were never fetched, and history ends there (as in git)."""
+    odb = commit.repo.odb
+    return [parent for parent in commit.parents if odb.has_object(parent.binsha)]
+
+
 def merge_base(left: git.Commit, right: git.Commit) -> git.Commit | None:
     """The newest common ancestor of two commits (None for unrelated histories)."""
     if left.binsha == right.binsha:
@@ -94,7 +101,7 @@ def merge_base(left: git.Commit, right: git.Commit) -> git.Commit | None:
             found.append(commit)
             mark |= _STALE
             flags[commit.binsha] = mark
-        for parent in commit.parents:
+        for parent in parents_of(commit):
             before = flags.get(parent.binsha, 0)
             after = before | mark
             if after != before:
@@ -122,7 +129,7 @@ def commit_range(until: git.Commit, since: git.Commit | None) -> Iterator[git.Co
         flags[commit.binsha] = mark | _STALE
         if not mark & _UNINTERESTING:
             yield commit
-        for parent in commit.parents:
+        for parent in parents_of(commit):
             before = flags.get(parent.binsha)
             inherited = mark & _UNINTERESTING
             if before is None:

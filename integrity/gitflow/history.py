@@ -16,7 +16,7 @@ import git
 from integrity.config import Policy
 from integrity.engine import RunContext
 from integrity.gitflow.changeset import Audit, ChangeAuditor
-from integrity.gitflow.commits import CommitFacts, commit_range, facts_of
+from integrity.gitflow.commits import CommitFacts, commit_range, facts_of, parents_of
 from integrity.gitflow.objects import ObjectReader
 from integrity.gitflow.policyat import Governance, governance_at, governance_from
 from integrity.gitflow.result import build_result
@@ -87,7 +87,8 @@ class HistoryAuditor:
     def audit(self, commit: git.Commit) -> CommitAudit:
         """The commit's change vs its first parent, under the parent's policy."""
         facts = facts_of(commit)
-        parent = commit.parents[0] if commit.parents else None
+        present = parents_of(commit)
+        parent = present[0] if present else None
         old_tree = parent.tree.binsha if parent is not None else None
         governance = self._governance(parent or commit, old_tree or commit.tree.binsha)
         audit: Audit = self._auditor.audit(old_tree, commit.tree.binsha, governance)

@@ -98,11 +98,6 @@ def shallow(history: Any, tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gitflow: diff HEAD~1 HEAD and history on a shallow clone walk into the grafted "
-    "root's missing parent (git BadObject -> exit 4, internal error)",
-)
 def test_shallow_clone_history_and_recent_diff(shallow: Path, run_cli: Any) -> None:
     recent = run_cli("diff", "HEAD~1", "HEAD", "--repo", str(shallow), "--quiet")
     assert recent.code in (0, 1), recent.stderr
