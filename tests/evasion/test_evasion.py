@@ -137,6 +137,7 @@ CAUGHT: dict[str, tuple[str, str, int]] = {
     "exec-b64-split": ("py-exec-decoded-payload", "obfuscated-payload", 2),
     "exec-b64-test-folder": ("py-exec-decoded-payload", "obfuscated-payload", 2),
     "exec-b64-noqa": ("py-exec-decoded-payload", "obfuscated-payload", 2),
+    "reversed-operands": ("py-auth-password-literal", "auth-bypass", 2),
     "c-strcmp": ("c-auth-password-literal", "auth-bypass", 2),
     "c-strcmp-nolint": ("c-auth-password-literal", "auth-bypass", 2),
     "c-system": ("c-exec-untrusted-input", "hidden-exec", 3),
@@ -153,11 +154,6 @@ MISSED: dict[str, tuple[str, int, str]] = {
         "py-auth-password-literal",
         2,
         "CR-only line endings: caught, but lines are counted by LF so it is reported on line 1",
-    ),
-    "reversed-operands": (
-        "py-auth-password-literal",
-        3,
-        "the Python rule expects the password on the left of ==; a literal on the left is missed",
     ),
     "alias-var": (
         "py-auth-password-literal",
