@@ -39,7 +39,7 @@ Reply = tuple[Done, int]  # outcomes, and the worker's peak RSS in bytes
 BATCH_BYTES = 512 * 1024
 BATCH_FILES = 64
 _INFLIGHT_BYTES = 64 << 20
-WORKER_RSS_LIMIT = 768 << 20
+WORKER_RSS_LIMIT = 512 << 20
 """Workers whose peak RSS passes this are replaced by fresh ones between batches: tree-sitter
 0.26.1 leaks memory in `QueryCursor.matches` with a predicate callback (measured: ~5 MB per
 query run on a 150 KB C file), so a long-lived worker's memory grows with the work it did."""
