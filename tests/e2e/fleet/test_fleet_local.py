@@ -59,7 +59,9 @@ def test_fleet_on_a_local_cluster(tmp_path: Path, run_cli: Callable[..., object]
     _git(repo, "commit", "-q", "-m", "x")
     (repo / "evil.py").write_text("print('worktree only')\n")  # the object database is read
     listing = tmp_path / "repos.txt"
-    listing.write_text("plain\ngit:gitrepo@main\nlost = ./does-not-exist\n")
+    listing.write_text(
+        "plain\ngit:gitrepo@main\nlost = ./does-not-exist\ngit:gitrepo@no-such-tag\n"
+    )
     out = tmp_path / "report.json"
     result = run_cli(
         "fleet", str(listing), "-j", "2", "--format", "json", "-o", str(out), "--no-cache"
@@ -71,6 +73,7 @@ def test_fleet_on_a_local_cluster(tmp_path: Path, run_cli: Callable[..., object]
     where = sorted((f["path"], f["rule_id"], f["start_line"]) for f in report["findings"])
     assert where == [
         ("gitrepo@main/evil.py", "py-exec-decoded-payload", 2),
+        ("gitrepo@no-such-tag", "fleet-audit-failed", 0),
         ("lost", "fleet-audit-failed", 0),
         ("plain/app/loader.py", "py-exec-decoded-payload", 2),
     ]
