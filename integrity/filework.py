@@ -9,14 +9,13 @@ parsers and detector objects, which are never shared.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from integrity.assess import nonstandard_findings, not_inspected_finding, unsafe_finding
 from integrity.baseline.build import Content, read_blob
 from integrity.config import Policy
-from integrity.detectors.base import Detector, FileView
+from integrity.detectors.base import Detector, FileView, changed_lines
 from integrity.model import EntryType, FileBlob, FileRecord, Finding, Symbol
 from integrity.syntax.analyze import Analysis, analyze
 from integrity.syntax.constants import ConstantRegistry, nonstandard
@@ -97,7 +96,32 @@ def prepare(
         # Unchanged content: reuse the recorded structure (parse cache by digest).
         record = replace(old, path=blob.path, executable=blob.executable)
         return FileOutcome(record, (), False)
+    if not settings.detect and (
+        content.data is None or content.is_binary or not settings.structure
+    ):
+        # Nothing to parse or detect: finish here rather than ship the bytes to a worker.
+        return _unanalysed(settings, blob, content, change)
     return Pending(replace(blob, open=None), content, old, change)
+
+
+def _unanalysed(
+    settings: WorkSettings, blob: FileBlob, content: Content, change: str
+) -> FileOutcome:
+    """The record of a file that is hashed but not parsed (binary, over the size cap, or a
+    baseline built without structure)."""
+    record = FileRecord(
+        path=blob.path,
+        kind=EntryType.FILE,
+        size=content.size,
+        executable=blob.executable,
+        sha256=content.sha256,
+        language=guess_language(blob.path, content.head),
+    )
+    findings: tuple[Finding, ...] = ()
+    if content.data is None:
+        limit = settings.policy.max_file_size
+        findings = (replace(not_inspected_finding(blob.path, content.size, limit), change=change),)
+    return FileOutcome(record, findings, False)
 
 
 @dataclass
@@ -291,14 +315,9 @@ def _scope(
     """
     if old is None:
         return None
-    lines = data.split(b"\n")
     if before is not None:
-        matcher = difflib.SequenceMatcher(None, before.split(b"\n"), lines, autojunk=False)
-        changed: set[int] = set()
-        for tag, _i1, _i2, j1, j2 in matcher.get_opcodes():
-            if tag in ("replace", "insert"):
-                changed.update(range(j1 + 1, j2 + 1))
-        return frozenset(changed)
+        return changed_lines(before, data)
+    lines = data.split(b"\n")
     unchanged = {(s.name, s.digest) for s in old.symbols}
     keep: set[int] = set()
     for sym in symbols:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
@@ -40,6 +41,23 @@ class FileView:
     def text(self) -> str:
         """The `after` content decoded leniently (undecodable bytes kept as escapes)."""
         return (self.after or b"").decode("utf-8", "surrogateescape")
+
+
+def changed_lines(before: bytes, after: bytes) -> frozenset[int]:
+    """1-based lines of `after` that are new or changed relative to `before`.
+
+    A removed line counts as a change of the line that now stands in its place, so a deletion
+    (a hardening flag taken out) is in scope too.
+    """
+    lines = after.split(b"\n")
+    matcher = difflib.SequenceMatcher(None, before.split(b"\n"), lines, autojunk=False)
+    changed: set[int] = set()
+    for tag, _i1, _i2, j1, j2 in matcher.get_opcodes():
+        if tag in ("replace", "insert"):
+            changed.update(range(j1 + 1, j2 + 1))
+        elif tag == "delete":
+            changed.add(min(j1 + 1, len(lines)))
+    return frozenset(changed)
 
 
 class Detector(Protocol):

@@ -27,7 +27,6 @@ def _optional_distributed() -> Any:
         return None
 
 
-distributed: Any = _optional_distributed()
 
 CONNECT_TIMEOUT = "20s"
 Done = Callable[[int], None]
@@ -46,11 +45,12 @@ class FleetUnavailable(UsageError):
 
 def dask_available() -> bool:
     """True when dask.distributed can be imported."""
-    return distributed is not None
+    return _optional_distributed() is not None
 
 
 @contextmanager
 def _client(scheduler: str | None, workers: int, quiet: bool) -> Iterator[Any]:
+    distributed = _optional_distributed()
     assert distributed is not None
     if scheduler is not None:
         try:
@@ -82,6 +82,7 @@ def run_tasks(
     on_done: Done | None = None,
 ) -> tuple[RepoOutcome, ...]:
     """Run every task on Dask; one outcome per task, in task order."""
+    distributed = _optional_distributed()
     if distributed is None:
         raise FleetUnavailable("dask distributed is not installed")
     run = uuid.uuid4().hex[:12]

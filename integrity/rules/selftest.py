@@ -11,12 +11,11 @@ This module runs the detectors, so it is the one module of `rules/` that imports
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from integrity.detectors import build_detectors
-from integrity.detectors.base import Detector, FileView
+from integrity.detectors.base import Detector, FileView, changed_lines
 from integrity.model import Finding
 from integrity.rules.load import RuleSet
 from integrity.rules.schema import Example, Rule
@@ -93,12 +92,7 @@ def example_view(example: Example, rule: Rule, grammars: Grammars) -> FileView:
 
 def added_lines(before: str, after: str) -> frozenset[int]:
     """1-based lines of `after` that are new or changed relative to `before`."""
-    matcher = difflib.SequenceMatcher(None, before.splitlines(), after.splitlines(), autojunk=False)
-    lines: set[int] = set()
-    for tag, _, _, j1, j2 in matcher.get_opcodes():
-        if tag in ("replace", "insert"):
-            lines.update(range(j1 + 1, j2 + 1))
-    return frozenset(lines)
+    return changed_lines(before.encode("utf-8"), after.encode("utf-8"))
 
 
 def findings_for(view: FileView, detectors: Iterable[Detector]) -> list[Finding]:
