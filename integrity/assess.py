@@ -239,3 +239,16 @@ def not_inspected_finding(path: str, size: int, limit: int) -> Finding:
         path=path,
         snippet=f"size {size}",
     )
+
+
+def out_of_time_finding(path: str, limit: float) -> Finding:
+    """Info: the run's time limit was reached before this file was parsed and scanned."""
+    return Finding(
+        rule_id="not-inspected",
+        category=Category.UNSAFE_INPUT,
+        severity=Severity.INFO,
+        confidence=Confidence.HIGH,
+        message=f"max_run_seconds ({limit:g} s) reached; hashed but not inspected",
+        path=path,
+        snippet="run time limit",
+    )

@@ -22,6 +22,7 @@ _KEYS = {
     "waivers",
     "limits",
     "parse_timeout",
+    "max_run_seconds",
 }
 DEFAULT_MAX_FILE_SIZE = 8 * 1024 * 1024
 _LIMIT_KEYS = {"max_member_size", "max_total_size", "max_ratio", "max_members", "ratio_min_size"}
@@ -41,6 +42,7 @@ class Policy:
     waivers: str | None = None
     limits: tuple[tuple[str, int], ...] = ()
     parse_timeout: float = DEFAULT_PARSE_TIMEOUT
+    max_run_seconds: float | None = None
     origin: str = "defaults"
     _frozen_spec: pathspec.PathSpec[Any] | None = field(default=None, compare=False, repr=False)
     _sensitive_spec: pathspec.PathSpec[Any] | None = field(default=None, compare=False, repr=False)
@@ -100,6 +102,11 @@ def policy_from_table(raw: dict[str, Any], origin: str) -> Policy:
         or not 0 < parse_timeout < 86400
     ):
         raise ConfigError(f"{origin}: parse_timeout must be a number of seconds (0 < t < 86400)")
+    run_limit = raw.get("max_run_seconds")
+    if run_limit is not None and (
+        not isinstance(run_limit, int | float) or isinstance(run_limit, bool) or run_limit <= 0
+    ):
+        raise ConfigError(f"{origin}: max_run_seconds must be a positive number of seconds")
     frozen = _globs(raw, "frozen", origin)
     sensitive = _globs(raw, "sensitive", origin)
     return Policy(
@@ -112,6 +119,7 @@ def policy_from_table(raw: dict[str, Any], origin: str) -> Policy:
         waivers=waivers,
         limits=tuple(sorted(limits_raw.items())),
         parse_timeout=float(parse_timeout),
+        max_run_seconds=float(run_limit) if run_limit is not None else None,
         origin=origin,
         _frozen_spec=_spec(frozen, origin),
         _sensitive_spec=_spec(sensitive, origin),

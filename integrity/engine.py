@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -13,7 +14,7 @@ from integrity.baseline.store import SCHEMA_VERSION
 from integrity.cache import DEFAULT_MAX_BYTES, CachedOutcome, ResultCache, run_namespace
 from integrity.config import Policy
 from integrity.diff import diff_records
-from integrity.filework import FileOutcome, Pending, WorkSettings, prepare
+from integrity.filework import FileOutcome, Pending, WorkSettings, out_of_time, prepare
 from integrity.model import (
     Baseline,
     BaselineHeader,
@@ -93,9 +94,13 @@ def walk(
         plan = plan_entries(source, ctx.jobs)
         limits = (ctx.pool_min_bytes, ctx.pool_min_files)
         with Analyser(spec, ctx.jobs, *limits) as analyser:
+            limit = ctx.policy.max_run_seconds
+            deadline = None if limit is None else time.monotonic() + limit
             for index, blob in plan.entries:
                 step = prepare(settings, blob, (old or {}).get(blob.path))
                 counter.hashed()
+                if isinstance(step, Pending) and deadline and time.monotonic() > deadline:
+                    step = out_of_time(settings, step, limit or 0.0)
                 if isinstance(step, FileOutcome):
                     outcomes[index] = step
                     counter.done()

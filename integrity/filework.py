@@ -12,7 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from integrity.assess import nonstandard_findings, not_inspected_finding, unsafe_finding
+from integrity.assess import (
+    nonstandard_findings,
+    not_inspected_finding,
+    out_of_time_finding,
+    unsafe_finding,
+)
 from integrity.baseline.build import Content, read_blob
 from integrity.config import Policy
 from integrity.detectors.base import Detector, FileView, changed_lines
@@ -102,6 +107,13 @@ def prepare(
         # Nothing to parse or detect: finish here rather than ship the bytes to a worker.
         return _unanalysed(settings, blob, content, change)
     return Pending(replace(blob, open=None), content, old, change)
+
+
+def out_of_time(settings: WorkSettings, task: Pending, limit: float) -> FileOutcome:
+    """A file left unparsed because the run's time limit passed: hashed, recorded, reported."""
+    outcome = _unanalysed(settings, task.blob, task.content, task.change)
+    finding = replace(out_of_time_finding(task.blob.path, limit), change=task.change)
+    return replace(outcome, findings=(*outcome.findings, finding))
 
 
 def _unanalysed(

@@ -1,5 +1,6 @@
 """Every limit is configurable in the policy, and hitting one is reported (what was not
-inspected), never a silent skip: max_file_size, parse_timeout, and the archive caps of [limits]
+inspected), never a silent skip: max_file_size, parse_timeout, max_run_seconds, and the archive
+caps of [limits]
 (max_member_size, max_total_size, max_members, max_ratio, ratio_min_size)."""
 
 from __future__ import annotations
@@ -35,6 +36,22 @@ def test_max_file_size_reports_not_inspected(tmp_path: Path, run_cli: Any) -> No
         ("not-inspected", "big.py", "info")
     ]
     assert "max_file_size (1000)" in found[0]["message"]
+
+
+def test_run_time_limit_reports_every_file_left_unscanned(tmp_path: Path, run_cli: Any) -> None:
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    for n in range(3):
+        (tree / f"m{n}.py").write_text('exec(base64.b64decode("aW1wb3J0IG9z"))\n')
+    config = tmp_path / "integrity.toml"
+    config.write_text("max_run_seconds = 0.000001\n")
+    found = _scan(run_cli, tree, config)
+    assert sorted((f["rule_id"], f["path"], f["severity"]) for f in found) == [
+        ("not-inspected", f"m{n}.py", "info") for n in range(3)
+    ]
+    assert all("max_run_seconds" in f["message"] for f in found)
+    config.write_text("max_run_seconds = 600\n")
+    assert {f["rule_id"] for f in _scan(run_cli, tree, config)} == {"py-exec-decoded-payload"}
 
 
 def test_parse_timeout_reports_not_inspected(tmp_path: Path, run_cli: Any) -> None:
@@ -98,6 +115,8 @@ def test_ratio_min_size_lets_small_compressible_members_through(
         "parse_timeout = 'fast'\n",
         "[limits]\nratio_min_size = 0\n",
         "[limits]\nmax_time = 5\n",
+        "max_run_seconds = 0\n",
+        "max_run_seconds = 'soon'\n",
     ],
 )
 def test_bad_limit_values_are_config_errors(text: str) -> None:
