@@ -27,7 +27,6 @@ def _optional_distributed() -> Any:
         return None
 
 
-
 CONNECT_TIMEOUT = "20s"
 Done = Callable[[int], None]
 
