@@ -6,18 +6,14 @@ import functools
 import logging
 import os
 import sys
-import time
 import traceback
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from integrity.config import Policy, load_policy
 from integrity.errors import ExitCode, IntegrityError
@@ -207,39 +203,6 @@ def now_iso() -> str:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     moment = datetime.fromtimestamp(int(epoch), UTC) if epoch and epoch.isdigit() else None
     return (moment or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-@contextmanager
-def progress(quiet: bool, label: str) -> Iterator[Callable[[int], None] | None]:
-    """A rich progress counter on stderr, shown only on a TTY, after the run passes a second."""
-    if quiet or not sys.stderr.isatty():
-        yield None
-        return
-    started = time.monotonic()
-    bar = Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TextColumn("{task.completed} files"),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
-    task = bar.add_task(label, total=None)
-    shown = False
-
-    def tick(done: int) -> None:
-        nonlocal shown
-        if not shown and time.monotonic() - started > 1.0:
-            bar.start()
-            shown = True
-        if shown:
-            bar.update(task, completed=done)
-
-    try:
-        yield tick
-    finally:
-        if shown:
-            bar.stop()
 
 
 def review_today() -> date:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from integrity.baseline.store import LoadedBaseline, load_baseline
 from integrity.cache import default_cache_dir
-from integrity.commands.common import CommonOptions, policy_for, progress, threshold, warn
+from integrity.commands.common import CommonOptions, policy_for, threshold, warn
 from integrity.config import Policy
 from integrity.engine import RunContext
 from integrity.rules.load import load_rules
@@ -61,7 +61,6 @@ __all__ = [
     "cache_dir_for",
     "limits_for",
     "policy_for",
-    "progress",
     "run_context",
     "source_for",
     "trusted_baseline",

@@ -13,13 +13,13 @@ from integrity.commands.common import (
     common_from,
     finish,
     guarded,
-    progress,
     render,
     report_options,
     review_today,
     warn,
 )
 from integrity.commands.context import limits_for, policy_for, run_context
+from integrity.commands.progress import count_progress
 from integrity.config import Policy
 from integrity.gitflow.history import run_history
 from integrity.gitflow.m4registry import load_m4_registry
@@ -113,7 +113,7 @@ def history_command(
     opts = common_from(kwargs)
     explicit = _explicit_policy(opts)
     ctx = run_context(opts, explicit or Policy(), rules_dir)
-    with progress(opts.quiet, "commits") as tick:
+    with count_progress(opts.quiet, "auditing", "commits") as tick:
         result = run_history(repo, since, until, ctx, explicit, on_commit=tick)
     git_repo = open_repo(repo)
     reader = ObjectReader(git_repo.odb)
