@@ -17,6 +17,7 @@ from integrity.commands.common import (
     guarded,
     now_iso,
     render,
+    repo_option,
     write_output,
 )
 from integrity.commands.context import (
@@ -61,7 +62,7 @@ def baseline() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Private key to sign the baseline with.",
 )
-@click.option("--repo", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+@repo_option()
 @click.option("--config", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--no-structure", is_flag=True, help="Record files only, no symbols/constants.")
 @click.option("--fail-on", type=click.Choice([s.value for s in Severity]), default=None)

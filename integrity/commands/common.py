@@ -79,6 +79,31 @@ def _one_line(text: str) -> str:
     return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
 
 
+def repo_option(
+    help_text: str = "Repository for git:REF sources (read from its objects, never checked out).",
+) -> Callable[[F], F]:
+    """--repo DIR (default ".")."""
+    return click.option(
+        "--repo",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("."),
+        show_default=True,
+        help=help_text,
+    )
+
+
+def rules_option(
+    help_text: str = "Signature folder (default: the packaged signatures).",
+) -> Callable[[F], F]:
+    """--rules DIR, passed to the command as `rules_dir`."""
+    return click.option(
+        "--rules",
+        "rules_dir",
+        type=click.Path(file_okay=False, exists=True, path_type=Path),
+        help=help_text,
+    )
+
+
 def report_options(func: F) -> F:
     """--format, -o, --fail-on, --config, --waivers, -j, --quiet, --debug."""
     options = [

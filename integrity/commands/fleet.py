@@ -15,6 +15,7 @@ from integrity.commands.common import (
     guarded,
     render,
     report_options,
+    rules_option,
     threshold,
 )
 from integrity.commands.context import cache_dir_for, policy_for
@@ -36,12 +37,7 @@ from integrity.fleet import (
     "--scheduler",
     help="A running Dask scheduler (tcp://HOST:PORT). Default: a local cluster of -j workers.",
 )
-@click.option(
-    "--rules",
-    "rules_dir",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="Signature folder (default: the packaged signatures); must exist on every worker.",
-)
+@rules_option("Signature folder (default: the packaged signatures); must exist on every worker.")
 @click.option("--no-structure", is_flag=True, help="Skip symbol and constant analysis.")
 @click.option(
     "--retries",

@@ -14,8 +14,10 @@ from integrity.commands.common import (
     finish,
     guarded,
     render,
+    repo_option,
     report_options,
     review_today,
+    rules_option,
     warn,
 )
 from integrity.commands.context import limits_for, policy_for, run_context
@@ -32,20 +34,6 @@ from integrity.model import ScanResult
 from integrity.review.apply import apply_waivers
 from integrity.sources import ArchiveSource
 from integrity.sources.git import open_repo, resolve_commit
-
-_repo = click.option(
-    "--repo",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="The git repository (worktree or bare); read from its objects, never checked out.",
-)
-_rules = click.option(
-    "--rules",
-    "rules_dir",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="Signature folder (default: the packaged signatures).",
-)
 
 
 def _reviewed(
@@ -79,8 +67,8 @@ def _explicit_policy(opts: CommonOptions) -> Policy | None:
 @click.command("diff")
 @click.argument("base")
 @click.argument("head")
-@_repo
-@_rules
+@repo_option("The git repository (worktree or bare); read from its objects, never checked out.")
+@rules_option()
 @report_options
 @guarded
 def diff_command(base: str, head: str, repo: Path, rules_dir: Path | None, **kwargs: Any) -> None:
@@ -97,10 +85,10 @@ def diff_command(base: str, head: str, repo: Path, rules_dir: Path | None, **kwa
 
 
 @click.command("history")
-@_repo
+@repo_option("The git repository (worktree or bare); read from its objects, never checked out.")
 @click.option("--since", help="Audit commits after this one (exclusive), like SINCE..UNTIL.")
 @click.option("--until", default="HEAD", show_default=True, help="Newest commit to audit.")
-@_rules
+@rules_option()
 @report_options
 @guarded
 def history_command(
@@ -130,8 +118,8 @@ def history_command(
 @click.command("release")
 @click.argument("archive", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--ref", required=True, help="The tag (or commit) the release was made from.")
-@_repo
-@_rules
+@repo_option("The git repository (worktree or bare); read from its objects, never checked out.")
+@rules_option()
 @click.option(
     "--m4-registry",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),

@@ -15,7 +15,9 @@ from integrity.commands.common import (
     finish,
     guarded,
     render,
+    repo_option,
     report_options,
+    rules_option,
     warn,
 )
 from integrity.commands.context import (
@@ -35,20 +37,6 @@ from integrity.model import (
     assign_fingerprints,
 )
 
-_repo = click.option(
-    "--repo",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="Repository for git:REF sources.",
-)
-_rules = click.option(
-    "--rules",
-    "rules_dir",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="Signature folder (default: the packaged signatures).",
-)
-
 
 @click.command()
 @click.argument("source")
@@ -64,8 +52,8 @@ _rules = click.option(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Public key the baseline must be signed with.",
 )
-@_repo
-@_rules
+@repo_option()
+@rules_option()
 @report_options
 @guarded
 def verify(
@@ -129,8 +117,8 @@ def _with_digest_mismatch(result: ScanResult, recorded: str, ctx: RunContext) ->
 
 @click.command()
 @click.argument("source")
-@_repo
-@_rules
+@repo_option()
+@rules_option()
 @click.option("--no-structure", is_flag=True, help="Skip symbol and constant analysis.")
 @report_options
 @guarded

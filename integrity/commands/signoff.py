@@ -15,6 +15,7 @@ from integrity.commands.common import (
     CommonOptions,
     guarded,
     now_iso,
+    repo_option,
     review_today,
     waivers_for,
 )
@@ -81,7 +82,7 @@ def _refuse(result: ScanResult, blocking: list[Finding]) -> None:
 @click.option("-o", "--output", required=True, type=_path, help="Attestation file to write.")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None)
 @click.option("--config", type=_path)
-@click.option("--repo", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+@repo_option()
 @click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None)
 @click.option("--quiet", is_flag=True)
@@ -155,7 +156,7 @@ def attest() -> None:
 @click.argument("attestation", type=_path)
 @click.option("--trust", required=True, type=_path, help="Public key of the signer.")
 @click.option("--source", help="Also check that SOURCE is still the attested subject.")
-@click.option("--repo", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+@repo_option()
 @click.option("--config", type=_path)
 @click.option("--debug", is_flag=True)
 @guarded

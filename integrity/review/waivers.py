@@ -123,27 +123,41 @@ def empty_waivers(path: Path) -> WaiverSet:
 def load_waivers(path: Path, trusted: Ed25519PublicKey | None) -> WaiverSet:
     """Read, verify and validate a waivers file. Raises WaiverError or TrustError (exit 3)."""
     data = _read(path, MAX_WAIVERS_BYTES)
-    signature = _load_signature(signature_path(path))
+    sig_path = signature_path(path)
+    raw_sig = _read(sig_path, SIGNATURE_MAX_BYTES) if sig_path.exists() else None
+    return waivers_from_bytes(path.as_posix(), data, str(sig_path), raw_sig, trusted)
+
+
+def waivers_from_bytes(
+    origin: str,
+    data: bytes,
+    sig_origin: str,
+    raw_sig: bytes | None,
+    trusted: Ed25519PublicKey | None,
+) -> WaiverSet:
+    """Validate a waivers file and its detached signature, wherever they were read from (a
+    folder or a git tree). Raises WaiverError or TrustError (exit 3)."""
+    signature = parse_signature(raw_sig, sig_origin) if raw_sig is not None else None
     warnings: list[str] = []
-    waivers = parse_waivers(data, str(path))
+    waivers = parse_waivers(data, origin)
     if signature is None:
         if trusted is not None and waivers:
             raise TrustError(
-                f"{path}: waivers file is not signed but a trusted key is in use "
-                f"(expected a signature at {signature_path(path)})"
+                f"{origin}: waivers file is not signed but a trusted key is in use "
+                f"(expected a signature at {sig_origin})"
             )
     else:
         try:
-            verify(data, signature, trusted, str(path))
+            verify(data, signature, trusted, origin)
         except TrustError:
             if trusted is not None:
                 raise
             warnings.append(
-                f"{path}: the signature in {signature_path(path)} does not match the file "
+                f"{origin}: the signature in {sig_origin} does not match the file "
                 "(edited after signing?); re-sign it with `integrity review --key`"
             )
     digest = "sha256:" + hashlib.sha256(data).hexdigest()
-    return WaiverSet(path.as_posix(), waivers, digest, signature, tuple(warnings))
+    return WaiverSet(origin, waivers, digest, signature, tuple(warnings))
 
 
 def _read(path: Path, limit: int) -> bytes:
@@ -159,10 +173,11 @@ def _read(path: Path, limit: int) -> bytes:
     return data
 
 
-def _load_signature(path: Path) -> Signature | None:
-    if not path.exists():
-        return None
-    raw = _read(path, 64 * 1024)
+SIGNATURE_MAX_BYTES = 64 * 1024
+
+
+def parse_signature(raw: bytes, origin: str) -> Signature:
+    """A detached waivers signature (the JSON written by `signature_bytes`)."""
     try:
         doc = json.loads(raw)
         if not isinstance(doc, dict) or not all(isinstance(v, str) for v in doc.values()):
@@ -174,7 +189,7 @@ def _load_signature(path: Path) -> Signature | None:
             algorithm=doc.get("algorithm", "ed25519"),
         )
     except (ValueError, KeyError) as exc:
-        raise TrustError(f"{path}: malformed waivers signature ({exc})") from None
+        raise TrustError(f"{origin}: malformed waivers signature ({exc})") from None
 
 
 def signature_bytes(signature: Signature) -> bytes:
