@@ -6,7 +6,8 @@ noisy) machine:
 1. bare tree-sitter parsing of the tree's grammar files on N processes (the ceiling);
 2. `integrity scan TREE -j 1 --no-cache` and `-j 2 --no-cache` (their JSON must be identical);
 3. `-j 2` with a fresh cache folder (cold), then again (warm; identical JSON);
-4. a peer (detect-secrets from .bench/peers-venv) on the same tree, when installed;
+4. the peers detect-secrets and CredSweeper (from .bench/peers-venv) on the same tree,
+   when installed (Semgrep needs its rule registry online, which these machines cannot reach);
 5. peak memory of `scan -j 2` on a generated tree of 100,000 small source files: the main
    process's RSS, and the PSS of it and its workers (shared pages split, not double-counted),
    sampled every 100 ms.
@@ -200,13 +201,32 @@ def scan_rows(root: Path, size: int, work: Path) -> tuple[list[str], float]:
 
 
 def peer_row(root: Path, size: int, workdir: Path, ours: float) -> list[str]:
-    """detect-secrets on the same tree, when .bench/peers-venv has it."""
-    peer = workdir.resolve() / "peers-venv" / "bin" / "detect-secrets"
-    if not peer.exists():
-        return []
-    seconds, _c, _p, _m = run_measured([str(peer), "scan", "--all-files", "."], cwd=root)
-    note = f"integrity -j 2 is {seconds / ours:.1f}x faster"
-    return [row("detect-secrets scan --all-files", seconds, size, note)]
+    """detect-secrets and CredSweeper (2 jobs) on the same tree, when .bench/peers-venv has them."""
+    peers = workdir.resolve() / "peers-venv" / "bin"
+    rows = []
+    commands = {
+        "detect-secrets scan --all-files": [
+            str(peers / "detect-secrets"),
+            "scan",
+            "--all-files",
+            ".",
+        ],
+        "CredSweeper --jobs 2": [
+            str(peers / "credsweeper"),
+            "--path",
+            ".",
+            "--jobs",
+            "2",
+            "--save-json",
+            os.devnull,
+        ],
+    }
+    for name, cmd in commands.items():
+        if not Path(cmd[0]).exists():
+            continue
+        seconds, _c, _p, _m = run_measured(cmd, cwd=root)
+        rows.append(row(name, seconds, size, f"integrity -j 2 is {seconds / ours:.1f}x faster"))
+    return rows
 
 
 def memory_row(workdir: Path, files: int, work: Path) -> list[str]:
