@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -10,9 +9,22 @@ from typing import Any
 
 import pathspec
 
-from integrity.detectors.base import FileView
+from integrity.detectors.base import FileView, LineIndex
 from integrity.model import Finding, matchable
 from integrity.rules.schema import Rule
+
+__all__ = [
+    "SNIPPET_MAX",
+    "LineIndex",
+    "Scope",
+    "format_message",
+    "keyword_hit",
+    "keywords_in",
+    "lower_keywords",
+    "make_finding",
+    "snippet",
+    "symbol_at",
+]
 
 SNIPPET_MAX = 200
 _CAPTURE_MAX = 100
@@ -47,28 +59,6 @@ class Scope:
         if self.include is not None and not self.include.match_file(matchable(view.path)):
             return False
         return self.exclude is None or not self.exclude.match_file(matchable(view.path))
-
-
-class LineIndex:
-    """Offset -> 1-based line number over one text."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self._starts = [0]
-        position = text.find("\n")
-        while position != -1:
-            self._starts.append(position + 1)
-            position = text.find("\n", position + 1)
-
-    def line(self, offset: int) -> int:
-        """The 1-based line holding a character offset."""
-        return bisect.bisect_right(self._starts, offset)
-
-    def lines(self, start: int, end: int) -> str:
-        """The full text of lines start..end (1-based, inclusive)."""
-        begin = self._starts[start - 1] if start - 1 < len(self._starts) else len(self.text)
-        finish = self._starts[end] - 1 if end < len(self._starts) else len(self.text)
-        return self.text[begin:finish]
 
 
 def snippet(text: str) -> str:
@@ -142,6 +132,11 @@ def keyword_hit(data: bytes | None, keywords: Sequence[bytes]) -> bool:
         return True
     lowered = (data or b"").lower()
     return any(keyword in lowered for keyword in keywords)
+
+
+def keywords_in(view: FileView, keywords: Sequence[bytes]) -> bool:
+    """`keyword_hit` on the view's `after` content, lowercased once per view."""
+    return not keywords or any(map(view.has_keyword, keywords))
 
 
 def lower_keywords(keywords: Sequence[str]) -> tuple[bytes, ...]:

@@ -11,12 +11,11 @@ module.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Literal
 
 import tree_sitter
 
 from integrity.detectors.base import FileView
-from integrity.detectors.common import LineIndex, Scope, keyword_hit, lower_keywords, make_finding
+from integrity.detectors.common import Scope, keywords_in, lower_keywords, make_finding
 from integrity.model import Finding
 from integrity.rules.queries import LanguageQuery, Predicates, function_name
 from integrity.rules.schema import Rule
@@ -29,45 +28,37 @@ Captures = dict[str, list[tree_sitter.Node]]
 class QueryBundle:
     """The combined query of one language, run once per tree for the detectors of one run.
 
-    Patterns of rules that are not in this run, or whose keywords do not occur in the file, are
-    rejected before any of their predicates run.
+    The query runs without a predicate callback; our general predicates (`#inside?`,
+    `#re2-match?`, ...) filter its matches afterwards, and only for rules in this run whose
+    keywords occur in the file: the matches of other rules are dropped unexamined.
     """
 
     def __init__(self, compiled: LanguageQuery, keywords: Mapping[str, tuple[bytes, ...]]) -> None:
         self._query = compiled.query
         self._owner = compiled.owners
+        self._calls = compiled.predicates or tuple(() for _ in compiled.owners)
         self._keywords = dict(keywords)
         self._predicates = Predicates()
-        self._active: frozenset[str] = frozenset()
         self._tree: tree_sitter.Tree | None = None
         self._matches: dict[str, list[Captures]] = {}
 
-    def matches(self, tree: tree_sitter.Tree, data: bytes, rule_id: str) -> list[Captures]:
-        """The matches of one rule's patterns on a tree (computed once per tree)."""
+    def matches(self, view: FileView, tree: tree_sitter.Tree, rule_id: str) -> list[Captures]:
+        """The matches of one rule's patterns on the view's tree (computed once per tree)."""
         if self._tree is not tree:
-            self._active = frozenset(
-                rule for rule, words in self._keywords.items() if keyword_hit(data, words)
+            active = frozenset(
+                rule for rule, words in self._keywords.items() if keywords_in(view, words)
             )
             cursor = tree_sitter.QueryCursor(self._query, match_limit=_MATCH_LIMIT)
             cursor.set_max_start_depth(QUERY_START_DEPTH)
             grouped: dict[str, list[Captures]] = {}
-            for index, captures in cursor.matches(tree.root_node, self._predicate):
-                owner = self._owner[index]
-                if owner in self._active:
-                    grouped.setdefault(owner, []).append(captures)
+            owner, calls, accepts = self._owner, self._calls, self._predicates.accepts
+            source = view.after or b""
+            for index, captures in cursor.matches(tree.root_node):
+                rule = owner[index]
+                if rule in active and (not calls[index] or accepts(calls[index], captures, source)):
+                    grouped.setdefault(rule, []).append(captures)
             self._tree, self._matches = tree, grouped
         return self._matches.get(rule_id, [])
-
-    def _predicate(
-        self,
-        predicate: str,
-        args: list[tuple[str, Literal["capture", "string"]]],
-        pattern_index: int,
-        captures: Captures,
-    ) -> bool:
-        if self._owner[pattern_index] not in self._active:
-            return False
-        return self._predicates(predicate, args, pattern_index, captures)
 
 
 def build_bundles(
@@ -106,24 +97,23 @@ class QueryDetector:
             view.tree is not None
             and view.language in self._bundles
             and self._scope.accepts(view)
-            and keyword_hit(view.after, self._keywords)
+            and keywords_in(view, self._keywords)
         )
 
     def detect(self, view: FileView) -> Iterator[Finding]:
         """One finding per distinct reported node."""
         if view.tree is None or view.language is None or view.language not in self._bundles:
             return
-        index: LineIndex | None = None
         seen: set[tuple[int, int]] = set()
         report = self.rule.report or ""
         bundle = self._bundles[view.language]
-        for captures in bundle.matches(view.tree, view.after or b"", self.rule.id):
+        for captures in bundle.matches(view, view.tree, self.rule.id):
             nodes = captures.get(report)
             if not nodes or (nodes[0].start_byte, nodes[0].end_byte) in seen:
                 continue
             node = nodes[0]
             seen.add((node.start_byte, node.end_byte))
-            index = index or LineIndex(view.text())
+            index = view.line_index()
             start, end = node.start_point[0] + 1, node.end_point[0] + 1
             texts = {name: _text(found[0]) for name, found in captures.items() if found}
             yield make_finding(

@@ -9,9 +9,8 @@ from typing import Any
 
 from integrity.detectors.base import FileView
 from integrity.detectors.common import (
-    LineIndex,
     Scope,
-    keyword_hit,
+    keywords_in,
     lower_keywords,
     make_finding,
     symbol_at,
@@ -52,12 +51,14 @@ class RegexDetector:
 
     def wants(self, view: FileView) -> bool:
         """In scope by language and path, and one of the keywords occurs."""
-        return self._scope.accepts(view) and keyword_hit(view.after, self._keywords)
+        return self._scope.accepts(view) and keywords_in(view, self._keywords)
 
     def detect(self, view: FileView) -> Iterator[Finding]:
         """One finding per match."""
-        text = (view.after or b"").decode("utf-8", "replace")  # re2 needs valid UTF-8
-        index = LineIndex(text)
+        if view.is_utf8() and self._regex.search(view.after or b"") is None:
+            return  # the text encodes back to these very bytes: no match here, none there
+        text = view.text("replace")  # re2 needs valid UTF-8
+        index = view.line_index("replace")
         count = 0
         for match in self._regex.finditer(text):
             if self.rule.entropy is not None:

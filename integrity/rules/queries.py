@@ -24,6 +24,7 @@ from typing import Any, Literal
 import re2
 import tree_sitter
 
+from integrity.rules.pattern_predicates import PredicateCall, general_predicates
 from integrity.rules.schema import compile_re2, error_text
 
 _REWRITE = re.compile(r"\(#(not-)?match\?")
@@ -106,11 +107,14 @@ class LanguageQuery:
     """Every query rule of one language compiled as one query, and the rule of each pattern.
 
     One traversal of a tree serves all rules. A compiled query is read-only once built, so the
-    detectors of every worker thread share it.
+    detectors of every worker thread share it. `predicates` holds, per pattern, the general
+    predicates (ours) that tree-sitter leaves to a callback: run the query without one and
+    filter its matches with `Predicates.accepts`.
     """
 
     query: tree_sitter.Query = field(compare=False)
     owners: tuple[str, ...]
+    predicates: tuple[tuple[PredicateCall, ...], ...] = ()
 
 
 def compile_language(
@@ -133,7 +137,26 @@ def compile_language(
         parts[bisect.bisect_right(starts, query.start_byte_for_pattern(i)) - 1][0]
         for i in range(query.pattern_count)
     )
-    return LanguageQuery(query, owners)
+    whole = b"".join(pieces)
+    predicates = tuple(
+        _cheap_first(
+            general_predicates(
+                whole[query.start_byte_for_pattern(i) : query.end_byte_for_pattern(i)].decode(
+                    "utf-8"
+                )
+            )
+        )
+        for i in range(query.pattern_count)
+    )
+    return LanguageQuery(query, owners, predicates)
+
+
+_COST = {"re2-match?": 0, "re2-not-match?": 0, "in-condition?": 1}
+
+
+def _cheap_first(calls: tuple[PredicateCall, ...]) -> tuple[PredicateCall, ...]:
+    """Text tests before tree walks (predicates are pure: any order keeps the same matches)."""
+    return tuple(sorted(calls, key=lambda call: _COST.get(call.name, 2)))
 
 
 def _unescape(text: str) -> str:
@@ -223,6 +246,28 @@ class Predicates:
         captures: dict[str, list[tree_sitter.Node]],
     ) -> bool:
         """tree-sitter's general-predicate hook: True keeps the match."""
+        return self._holds(predicate, args, captures, None)
+
+    def accepts(
+        self,
+        calls: tuple[PredicateCall, ...],
+        captures: dict[str, list[tree_sitter.Node]],
+        source: bytes | None = None,
+    ) -> bool:
+        """True when a match passes every general predicate of its pattern.
+
+        `source` is the content the tree was parsed from: node texts are sliced from it
+        (a tree parsed through a read callback fetches each node's text through that callback).
+        """
+        return all(self._holds(call.name, call.args, captures, source) for call in calls)
+
+    def _holds(
+        self,
+        predicate: str,
+        args: Sequence[tuple[str, Literal["capture", "string"]]],
+        captures: dict[str, list[tree_sitter.Node]],
+        source: bytes | None,
+    ) -> bool:
         if predicate == "in-condition?":
             return all(in_condition(node) for node in captures.get(args[0][0], []))
         if predicate not in _OURS or len(args) != 2:
@@ -231,24 +276,25 @@ class Predicates:
         nodes = captures.get(capture, [])
         regex = self._regex(pattern)
         if predicate in ("re2-match?", "re2-not-match?"):
-            hit = all(regex.search(_text(node)) is not None for node in nodes)
+            hit = all(regex.search(_text(node, source)) is not None for node in nodes)
             return hit if predicate == "re2-match?" else not hit
         if predicate == "in-function-matching?":
-            return all(regex.search(_scope_text(node)) is not None for node in nodes)
+            return all(regex.search(_scope_text(node, source)) is not None for node in nodes)
         names = [function_name(node) for node in nodes]
         inside = bool(names) and all(n is not None and regex.search(n) for n in names)
         return inside if predicate == "inside?" else not inside
 
 
-def _scope_text(node: tree_sitter.Node) -> bytes:
+def _scope_text(node: tree_sitter.Node, source: bytes | None) -> bytes:
     function = function_node(node)
-    if function is not None:
-        return function.text or b""
-    root = node
-    while root.parent is not None:
-        root = root.parent
-    return root.text or b""
+    if function is None:
+        function = node
+        while function.parent is not None:
+            function = function.parent
+    return _text(function, source)
 
 
-def _text(node: tree_sitter.Node) -> bytes:
+def _text(node: tree_sitter.Node, source: bytes | None) -> bytes:
+    if source is not None:
+        return source[node.start_byte : node.end_byte]
     return node.text or b""  # re2 searches bytes directly (no str round trip)
