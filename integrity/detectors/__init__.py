@@ -13,9 +13,11 @@ from dataclasses import dataclass
 
 from integrity.detectors.assembled import AssembledNameDetector
 from integrity.detectors.base import Detector, FileView
+from integrity.detectors.common import lower_keywords
 from integrity.detectors.confusables import ConfusableIdentifierDetector
 from integrity.detectors.dependencies import DependencyDetector
 from integrity.detectors.feature_check import FeatureCheckDetector
+from integrity.detectors.keywords import KeywordIndex
 from integrity.detectors.literal_change import LiteralChangeDetector
 from integrity.detectors.opaque import OpaqueBinaryDetector
 from integrity.detectors.query import QueryBundle, QueryDetector, build_bundles
@@ -31,18 +33,20 @@ __all__ = ["KINDS", "BuildContext", "Detector", "FileView", "build_detectors"]
 
 @dataclass(frozen=True, slots=True)
 class BuildContext:
-    """What a factory may use: the rule set, the run's grammars, the per-language query bundles."""
+    """What a factory may use: the rule set, the run's grammars, the per-language query bundles
+    and the run's keyword index."""
 
     ruleset: RuleSet
     grammars: Grammars
     bundles: Mapping[str, QueryBundle]
+    keywords: KeywordIndex | None = None
 
 
 Factory = Callable[[Rule, BuildContext], Detector]
 
 KINDS: dict[str, Factory] = {
-    "query": lambda rule, ctx: QueryDetector(rule, ctx.bundles),
-    "regex": lambda rule, ctx: RegexDetector(rule),
+    "query": lambda rule, ctx: QueryDetector(rule, ctx.bundles, ctx.keywords),
+    "regex": lambda rule, ctx: RegexDetector(rule, ctx.keywords),
     "literal-change": lambda rule, ctx: LiteralChangeDetector(rule),
     "builtin:assembled-name": lambda rule, ctx: AssembledNameDetector(rule, ctx.grammars),
     "builtin:confusable-identifier": lambda rule, ctx: ConfusableIdentifierDetector(
@@ -65,8 +69,14 @@ def build_detectors(ruleset: RuleSet, grammars: Grammars) -> tuple[Detector, ...
     Build once per run and thread: query detectors of a language share one combined query.
     Raises SignatureError for a kind with no registered detector.
     """
-    bundles = build_bundles(ruleset.rules, ruleset.queries)
-    context = BuildContext(ruleset, grammars, bundles)
+    keywords = KeywordIndex(
+        word
+        for rule in ruleset.rules
+        if rule.kind != "secret"
+        for word in lower_keywords(rule.keywords)
+    )
+    bundles = build_bundles(ruleset.rules, ruleset.queries, keywords)
+    context = BuildContext(ruleset, grammars, bundles, keywords)
     detectors: list[Detector] = []
     secrets: list[Rule] = []
     for rule in ruleset.rules:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import bisect
 import difflib
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypeVar, cast
 
 import tree_sitter
 
 from integrity.model import Finding, Symbol
 
+T = TypeVar("T")
 Decoding = Literal["surrogateescape", "replace"]
 """How `FileView.text` treats bytes that are not UTF-8."""
 
@@ -45,9 +46,10 @@ class _Derived:
     detectors of a file lowercase, decode and index lines once instead of once each.
     """
 
-    __slots__ = ("indexes", "keywords", "lowered", "texts", "utf8")
+    __slots__ = ("indexes", "keywords", "lowered", "others", "texts", "utf8")
 
     def __init__(self) -> None:
+        self.others: dict[object, object] = {}
         self.lowered: bytes | None = None
         self.keywords: dict[bytes, bool] = {}
         self.texts: dict[Decoding, str] = {}
@@ -111,6 +113,13 @@ class FileView:
         if derived.lowered is None:
             derived.lowered = (self.after or b"").lower()
         return derived.lowered
+
+    def derived(self, key: Hashable, compute: Callable[[FileView], T]) -> T:
+        """`compute(self)`, computed once per view and key (a detector's per-file facts)."""
+        others = self._derived.others
+        if key not in others:
+            others[key] = compute(self)
+        return cast(T, others[key])
 
     def has_keyword(self, keyword: bytes) -> bool:
         """True when a lowercased keyword occurs in `lowered()` (each keyword searched once)."""

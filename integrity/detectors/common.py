@@ -10,6 +10,7 @@ from typing import Any
 import pathspec
 
 from integrity.detectors.base import FileView, LineIndex
+from integrity.detectors.keywords import KeywordIndex
 from integrity.model import Finding, matchable
 from integrity.rules.schema import Rule
 
@@ -22,6 +23,7 @@ __all__ = [
     "keywords_in",
     "lower_keywords",
     "make_finding",
+    "run_index",
     "snippet",
     "symbol_at",
 ]
@@ -134,9 +136,21 @@ def keyword_hit(data: bytes | None, keywords: Sequence[bytes]) -> bool:
     return any(keyword in lowered for keyword in keywords)
 
 
-def keywords_in(view: FileView, keywords: Sequence[bytes]) -> bool:
-    """`keyword_hit` on the view's `after` content, lowercased once per view."""
-    return not keywords or any(map(view.has_keyword, keywords))
+def keywords_in(
+    view: FileView, keywords: Sequence[bytes], index: KeywordIndex | None = None
+) -> bool:
+    """`keyword_hit` on the view's `after` content: from the run's keyword index when given
+    (one pass per file for every rule), else each keyword searched once per view."""
+    if not keywords:
+        return True
+    if index is None:
+        return any(map(view.has_keyword, keywords))
+    return not index.present(view).isdisjoint(keywords)
+
+
+def run_index(index: KeywordIndex | None, keywords: Sequence[bytes]) -> KeywordIndex | None:
+    """The index when it knows every one of these keywords, else None (search them per view)."""
+    return index if index is not None and index.covers(keywords) else None
 
 
 def lower_keywords(keywords: Sequence[str]) -> tuple[bytes, ...]:

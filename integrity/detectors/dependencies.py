@@ -57,8 +57,8 @@ class DependencyDetector:
     def wants(self, view: FileView) -> bool:
         """A manifest or lockfile that was modified or added."""
         return (
-            parser_for(view.path) is not None
-            and (view.before is not None or view.change == "added")
+            (view.before is not None or view.change == "added")
+            and parser_for(view.path) is not None
             and self._scope.accepts(view)
         )
 

@@ -8,6 +8,7 @@ one severity level: it can run, and nobody can review it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import PurePosixPath
@@ -47,21 +48,40 @@ _COMPILED_SUFFIXES = frozenset({".pyc", ".pyo", ".o", ".obj", ".so", ".dll", ".d
 
 def classify(path: str, data: bytes) -> str | None:
     """What makes the content opaque ("executable: ...", "binary", "high-entropy"), or None."""
-    if PurePosixPath(path.lower()).suffix in MEDIA_SUFFIXES:
+    suffix = PurePosixPath(path.lower()).suffix
+    if suffix in MEDIA_SUFFIXES:
         return None
+    nul = b"\x00" in data[:HEAD]
     for magic, what in _EXECUTABLE_MAGIC:
-        if data.startswith(magic) and (magic != b"MZ" or b"\x00" in data[:HEAD]):
+        if data.startswith(magic) and (magic != b"MZ" or nul):
             return "executable: " + what
-    if PurePosixPath(path.lower()).suffix in _COMPILED_SUFFIXES and b"\x00" in data[:HEAD]:
+    if suffix in _COMPILED_SUFFIXES and nul:
         return "executable: compiled code"
-    if b"\x00" in data[:HEAD]:
+    if nul:
         return "binary"
     sample = data[:SAMPLE]
-    if len(data) >= MIN_ENTROPY_SIZE and not sample.isascii():  # ASCII tops out near 6.6 bits
+    if len(data) >= MIN_ENTROPY_SIZE and not sample.isascii() and _may_exceed(sample):
         entropy = shannon_entropy(sample)
         if entropy > ENTROPY_THRESHOLD:
             return f"high-entropy ({entropy:.2f} bits/byte)"
     return None
+
+
+_HIGH_BYTES = bytes(range(128, 256))
+_BOUND_MARGIN = 0.01
+
+
+def _may_exceed(sample: bytes) -> bool:
+    """False when the sample's entropy surely stays under ENTROPY_THRESHOLD (so the exact
+    count can be skipped): with a share p of bytes >= 0x80, entropy is at most
+    H(p) + 7 bits (which half a byte is in, then at most 7 bits within either half), and
+    mostly-ASCII text with a few UTF-8 letters stays far below 7.2."""
+    high = len(sample) - len(sample.translate(None, _HIGH_BYTES))
+    share = high / len(sample)
+    if share <= 0.0 or share >= 1.0:
+        return share > 0.0
+    split = -share * math.log2(share) - (1 - share) * math.log2(1 - share)
+    return split + 7.0 > ENTROPY_THRESHOLD - _BOUND_MARGIN
 
 
 class OpaqueBinaryDetector:

@@ -15,7 +15,14 @@ from collections.abc import Iterator, Mapping, Sequence
 import tree_sitter
 
 from integrity.detectors.base import FileView
-from integrity.detectors.common import Scope, keywords_in, lower_keywords, make_finding
+from integrity.detectors.common import (
+    Scope,
+    keywords_in,
+    lower_keywords,
+    make_finding,
+    run_index,
+)
+from integrity.detectors.keywords import KeywordIndex
 from integrity.model import Finding
 from integrity.rules.queries import LanguageQuery, Predicates, function_name
 from integrity.rules.schema import Rule
@@ -33,7 +40,13 @@ class QueryBundle:
     keywords occur in the file: the matches of other rules are dropped unexamined.
     """
 
-    def __init__(self, compiled: LanguageQuery, keywords: Mapping[str, tuple[bytes, ...]]) -> None:
+    def __init__(
+        self,
+        compiled: LanguageQuery,
+        keywords: Mapping[str, tuple[bytes, ...]],
+        index: KeywordIndex | None = None,
+    ) -> None:
+        self._index = run_index(index, [word for words in keywords.values() for word in words])
         self._query = compiled.query
         self._owner = compiled.owners
         self._calls = compiled.predicates or tuple(() for _ in compiled.owners)
@@ -46,7 +59,9 @@ class QueryBundle:
         """The matches of one rule's patterns on the view's tree (computed once per tree)."""
         if self._tree is not tree:
             active = frozenset(
-                rule for rule, words in self._keywords.items() if keywords_in(view, words)
+                rule
+                for rule, words in self._keywords.items()
+                if keywords_in(view, words, self._index)
             )
             cursor = tree_sitter.QueryCursor(self._query, match_limit=_MATCH_LIMIT)
             cursor.set_max_start_depth(QUERY_START_DEPTH)
@@ -62,7 +77,9 @@ class QueryBundle:
 
 
 def build_bundles(
-    rules: Sequence[Rule], compiled: Mapping[str, LanguageQuery]
+    rules: Sequence[Rule],
+    compiled: Mapping[str, LanguageQuery],
+    index: KeywordIndex | None = None,
 ) -> dict[str, QueryBundle]:
     """One bundle per language for the query rules of this run."""
     bundles: dict[str, QueryBundle] = {}
@@ -73,18 +90,24 @@ def build_bundles(
             if rule.kind == "query" and language in rule.languages
         }
         if keywords:
-            bundles[language] = QueryBundle(combined, keywords)
+            bundles[language] = QueryBundle(combined, keywords, index)
     return bundles
 
 
 class QueryDetector:
     """One query rule: reports the `report` capture of each of its matches."""
 
-    def __init__(self, rule: Rule, bundles: Mapping[str, QueryBundle]) -> None:
+    def __init__(
+        self,
+        rule: Rule,
+        bundles: Mapping[str, QueryBundle],
+        keywords: KeywordIndex | None = None,
+    ) -> None:
         self.rule = rule
         self._bundles = {lang: b for lang, b in bundles.items() if lang in rule.languages}
         self._scope = Scope.of(rule)
         self._keywords = lower_keywords(rule.keywords)
+        self._index = run_index(keywords, self._keywords)
 
     @property
     def rule_id(self) -> str:
@@ -97,7 +120,7 @@ class QueryDetector:
             view.tree is not None
             and view.language in self._bundles
             and self._scope.accepts(view)
-            and keywords_in(view, self._keywords)
+            and keywords_in(view, self._keywords, self._index)
         )
 
     def detect(self, view: FileView) -> Iterator[Finding]:

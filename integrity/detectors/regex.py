@@ -13,8 +13,10 @@ from integrity.detectors.common import (
     keywords_in,
     lower_keywords,
     make_finding,
+    run_index,
     symbol_at,
 )
+from integrity.detectors.keywords import KeywordIndex
 from integrity.model import Finding
 from integrity.rules.schema import Rule, compile_re2
 
@@ -37,11 +39,12 @@ class RegexDetector:
     reaches that many bits per character.
     """
 
-    def __init__(self, rule: Rule) -> None:
+    def __init__(self, rule: Rule, keywords: KeywordIndex | None = None) -> None:
         self.rule = rule
         self._regex: Any = compile_re2(rule.pattern or "")
         self._scope = Scope.of(rule)
         self._keywords = lower_keywords(rule.keywords)
+        self._index = run_index(keywords, self._keywords)
         self._group: str | int = "payload" if "payload" in self._regex.groupindex else 0
 
     @property
@@ -51,7 +54,7 @@ class RegexDetector:
 
     def wants(self, view: FileView) -> bool:
         """In scope by language and path, and one of the keywords occurs."""
-        return self._scope.accepts(view) and keywords_in(view, self._keywords)
+        return self._scope.accepts(view) and keywords_in(view, self._keywords, self._index)
 
     def detect(self, view: FileView) -> Iterator[Finding]:
         """One finding per match."""

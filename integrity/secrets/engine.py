@@ -131,9 +131,7 @@ class SecretEngine:
         if callable(tree) and any(c.compiled.contextual for c in candidates):
             tree = tree()
         parsed = tree if isinstance(tree, tree_sitter.Tree) else None
-        tokens = None
-        if parsed is None and any(c.compiled.contextual for c in candidates):
-            tokens = token_ranges_for(language, data)
+        tokens = _Tokens(language, data) if parsed is None else None
         newlines = [m.start() for m in re.finditer(b"\n", data)]
         hits: list[SecretHit] = []
         starts: list[int] = []  # taken spans are disjoint: sorted starts and their ends suffice
@@ -215,7 +213,7 @@ class SecretEngine:
         self,
         cand: _Candidate,
         data: bytes,
-        syntax: tuple[tree_sitter.Tree | None, TokenRanges | None, str | None],
+        syntax: tuple[tree_sitter.Tree | None, _Tokens | None, str | None],
         symbols: Sequence[Symbol],
         newlines: list[int],
         path_class: PathClass,
@@ -228,15 +226,17 @@ class SecretEngine:
         if cand.compiled.contextual:
             tree, tokens, language = syntax
             whole = cand.compiled.judge is Judge.NAMED
-            if tree is not None and not in_string_literal(tree, cand.start, cand.end, whole=whole):
-                return None
-            if tokens is not None and not token_verdict(
-                tokens, language, cand.start, literal=whole
-            ):
-                return None
             name = cand.name if cand.compiled.judge is Judge.NAMED else "password"
+            # the checks are pure: the cheap name tests first, lexing a file only when needed
             if name_is_not_secret(name or "") or not plausible_value(
                 name or "", secret, entropy_floor
+            ):
+                return None
+            if tree is not None and not in_string_literal(tree, cand.start, cand.end, whole=whole):
+                return None
+            ranges = tokens.ranges() if tokens is not None else None
+            if ranges is not None and not token_verdict(
+                ranges, language, cand.start, literal=whole
             ):
                 return None
         elif (
@@ -283,6 +283,22 @@ class SecretEngine:
             confidence=confidence,
             symbol=symbol,
         )
+
+
+class _Tokens:
+    """Comment and string ranges of a file with no parse tree, lexed on first need (only a
+    candidate that passes every cheaper test pays for lexing the file)."""
+
+    def __init__(self, language: str | None, data: bytes) -> None:
+        self._language = language
+        self._data = data
+        self._ranges: TokenRanges | None = None
+        self._done = False
+
+    def ranges(self) -> TokenRanges | None:
+        if not self._done:
+            self._ranges, self._done = token_ranges_for(self._language, self._data), True
+        return self._ranges
 
 
 def _enclosing(symbols: Sequence[Symbol], line: int) -> str | None:
