@@ -38,9 +38,6 @@ _REGISTRY_MIN_BITS = 120
 _SMALL_RAW = 7  # shorter number literals only matter as the whole value of a named constant
 
 
-_GAP = re.compile(rb"(?:[\s,{}\[\]()]|\w+\s*\(|/\*.*?\*/|//[^\n]*\n|#[^\n]*\n)*", re.DOTALL)
-
-
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """A literal that may be pinned; `make` builds its normalised form on demand."""
@@ -155,39 +152,32 @@ def tree_candidates(
     return out
 
 
-def _run_end(data: bytes, numbers: tuple[tuple[int, int], ...], i: int) -> int:
-    """Index after the run of comma-separated numbers starting at i."""
-    j = i + 1
-    while j < len(numbers):
-        gap_start, gap_end = numbers[j - 1][1], numbers[j][0]
-        if b"," not in data[gap_start:gap_end] or not _GAP.fullmatch(data, gap_start, gap_end):
-            break
-        j += 1
-    return j
-
-
 def token_candidates(
     ranges: TokenRanges, data: bytes, text_lengths: frozenset[int]
 ) -> list[Candidate]:
-    """Candidates from lexer ranges: runs of comma-separated numbers are tables."""
+    """Candidates from lexer ranges: its tables, its (long or assigned) single numbers, and
+    strings that may pin."""
     out: list[Candidate] = []
     numbers = ranges.numbers
+    tables = iter(ranges.tables)
+    table = next(tables, None)
     i = 0
     while i < len(numbers):
-        j = _run_end(data, numbers, i)
-        start, end = numbers[i][0], numbers[j - 1][1]
-        if j - i >= 2:
-            raws = tuple(data[s:e] for s, e in numbers[i:j])
+        start, end = numbers[i]
+        if table is not None and table[0] == i:
+            end = numbers[table[1] - 1][1]
+            raws = tuple(data[s:e] for s, e in numbers[i : table[1]])
             out.append(_at_offset(data, start, end, b"", raws, _table_maker(raws, True)))
-        elif end - start >= _SMALL_RAW or after_assignment(data, start):
-            raw = data[start:end]
-            out.append(_at_offset(data, start, end, raw, (), _number_maker(raw, True)))
-        i = j
+            i = table[1]
+            table = next(tables, None)
+            continue
+        raw = data[start:end]
+        out.append(_at_offset(data, start, end, raw, (), _number_maker(raw, True)))
+        i += 1
     for start, end, span in ranges.events:
-        if span is Span.KEEP:
+        if span is Span.KEEP and string_may_pin(data[start:end], text_lengths):
             raw = data[start:end]
-            if string_may_pin(raw, text_lengths):
-                out.append(_at_offset(data, start, end, raw, (), _string_maker(raw)))
+            out.append(_at_offset(data, start, end, raw, (), _string_maker(raw)))
     out.sort(key=lambda c: c.start)
     return out
 

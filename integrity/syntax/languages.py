@@ -1,4 +1,5 @@
-"""Language detection (name, shebang) and tree-sitter grammars from the official wheels.
+"""Language detection (name, shebang, content markers) and tree-sitter grammars from the
+official wheels.
 
 "No grammar" is a value (None), never an exception. Parsers are created per call site; a
 `Grammars` object caches Language/Parser objects for the life of one run (no module state).
@@ -12,8 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-import pygments.lexers
-import pygments.util
 import tree_sitter
 import tree_sitter_bash
 import tree_sitter_c
@@ -28,6 +27,8 @@ import tree_sitter_python
 import tree_sitter_ruby
 import tree_sitter_rust
 import tree_sitter_typescript
+
+from integrity.syntax.sniff import sniff_language
 
 # language name -> function returning the grammar pointer
 GRAMMARS: dict[str, Callable[[], object]] = {
@@ -119,6 +120,8 @@ EXTENSIONS: dict[str, str] = {
     ".html": "html",
     ".htm": "html",
     ".md": "markdown",
+    ".po": "gettext",
+    ".pot": "gettext",
     ".rst": "rst",
     ".txt": "text",
     ".tf": "terraform",
@@ -280,55 +283,6 @@ class Grammars:
         return self._queries[key]
 
 
-# Pygments lexer names whose guesses are trusted, mapped to our language names
-_PYGMENTS_GUESSES: dict[str, str] = {
-    "Perl": "perl",
-    "Perl6": "perl",
-    "Makefile": "make",
-    "Bash": "bash",
-    "Python": "python",
-    "Ruby": "ruby",
-    "PHP": "php",
-    "JavaScript": "javascript",
-    "C": "c",
-    "C++": "cpp",
-    "Go": "go",
-    "Lua": "lua",
-    "Tcl": "tcl",
-    "PowerShell": "powershell",
-    "Batchfile": "batch",
-    "Groff": "groff",
-    "XML": "xml",
-    "HTML": "html",
-    "JSON": "json",
-    "YAML": "yaml",
-    "INI": "ini",
-    "Docker": "dockerfile",
-}
-_GUESS_MIN_SCORE = 0.3
-
-
-def pygments_guess(head: bytes) -> str | None:
-    """Language guessed by Pygments from the first bytes of a text file (None if unsure).
-
-    Only the lexers in _PYGMENTS_GUESSES are asked (Pygments' own guess_lexer asks all of them
-    and takes a large fraction of a second per file).
-    """
-    if not head or b"\x00" in head[:8192]:
-        return None
-    text = head[:8192].decode("utf-8", "replace")
-    best: tuple[float, str] | None = None
-    for lexer_name, language in _PYGMENTS_GUESSES.items():
-        try:
-            lexer = pygments.lexers.find_lexer_class(lexer_name)
-            score = float(lexer.analyse_text(text)) if lexer is not None else 0.0
-        except (pygments.util.ClassNotFound, ValueError, RecursionError):
-            continue
-        if score >= _GUESS_MIN_SCORE and (best is None or score > best[0]):
-            best = (score, language)
-    return best[1] if best else None
-
-
 def detect_language(path: str, head: bytes = b"") -> str | None:
-    """Language by file name, then shebang, then a Pygments content guess."""
-    return guess_language(path, head) or pygments_guess(head)
+    """Language by file name, then shebang, then cheap content markers (`sniff_language`)."""
+    return guess_language(path, head) or sniff_language(head)

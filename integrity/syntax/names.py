@@ -8,7 +8,10 @@ import re
 
 import tree_sitter
 
+from integrity.syntax.fastlex import after_assignment
 from integrity.syntax.symbols import node_text
+
+__all__ = ["after_assignment", "is_direct", "token_name", "tree_name"]
 
 
 def _words(text: str) -> frozenset[str]:
@@ -110,7 +113,3 @@ def token_name(data: bytes, start: int) -> str | None:
 def is_direct(node: tree_sitter.Node) -> bool:
     parent = node.parent
     return parent is not None and parent.type in _DIRECT_PARENTS
-
-
-def after_assignment(data: bytes, start: int) -> bool:
-    return data[max(0, start - 8) : start].rstrip()[-1:] in (b"=", b":", b">")

@@ -13,56 +13,76 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
-from enum import IntEnum
 
+import pygments.lexer
 import pygments.lexers
 import pygments.util
-from pygments.token import Comment, Number, String, is_token_subtype
+from pygments.token import Comment, Number, String, _TokenType, is_token_subtype
 
+from integrity.syntax.fastlex import (
+    NUMBER_PATTERN,
+    REGEX_MAX_BYTES,
+    family_of,
+    group_numbers,
+    regex_ranges,
+)
+from integrity.syntax.spans import Event, Span, TokenRanges
 
-class Span(IntEnum):
-    """What a byte range is, for the normaliser and the literal extractor."""
-
-    DROP = 0  # comment: removed (acts as whitespace)
-    KEEP = 1  # string-like: kept byte for byte
-    MARK_OPEN = 2  # zero-width structure marker (indentation block start)
-    MARK_CLOSE = 3  # zero-width structure marker (indentation block end)
-
-
-Event = tuple[int, int, Span]
-
-
-@dataclass(frozen=True, slots=True)
-class TokenRanges:
-    """Sorted, non-overlapping ranges found by a lexer (byte offsets)."""
-
-    lexer: str
-    events: tuple[Event, ...]  # comments and strings
-    numbers: tuple[tuple[int, int], ...]
-
+__all__ = [
+    "PYGMENTS_MAX_BYTES",
+    "REGEX_MAX_BYTES",
+    "Event",
+    "Span",
+    "TokenRanges",
+    "digest",
+    "normalise",
+    "pygments_ranges",
+    "regex_ranges",
+    "token_ranges",
+    "verdict_ranges",
+]
 
 PYGMENTS_MAX_BYTES = 1 << 20
-REGEX_MAX_BYTES = 8 << 20
 
-# control bytes that could be mistaken for the normaliser's own markers become \x7f
+# control bytes that could be mistaken for the normaliser's own markers become \x7f (and, when
+# line breaks matter, \n becomes the line marker \x1e right away)
 _CTRL_TABLE = bytes(0x7F if b <= 0x08 or 0x0E <= b <= 0x1F else b for b in range(256))
-_WORD = rb"[A-Za-z0-9_$\x80-\xff]"
-_OPERATOR = rb"[-+*/%=<>!&|^~?:.#@\\]"  # characters that can fuse into a longer operator
-# after collapsing every whitespace run to one space, a space survives (as \x1f) only between
-# two word characters or two operator characters; the pattern starts with a literal space so the
-# regex engine scans for it quickly
-_KEEP_SPACE = re.compile(
-    rb" (?:(?<="
-    + _WORD
-    + rb" )(?="
-    + _WORD
-    + rb")|(?<="
-    + _OPERATOR
-    + rb" )(?="
-    + _OPERATOR
-    + rb"))"
+_CTRL_LINES = _CTRL_TABLE.replace(b"\n", b"\x1e")
+_LINE_RUNS = re.compile(rb"\x1e\x1e+")
+
+
+def _byte_table(values: dict[int, int], default: int | None = None) -> bytes:
+    return bytes(values.get(b, b if default is None else default) for b in range(256))
+
+
+# After collapsing every whitespace run to one space, a space survives (as \x1f) only between two
+# word characters (`int x`) or two operator characters (`a + +b` is not `a++b`). Done on the
+# whole text at once with big-integer arithmetic (one byte per 8 bits): word bytes become 0x08,
+# operator bytes 0x10, so AND-ing the classes of each byte's left and right neighbours with 0x18
+# at spaces leaves 0x08 or 0x10 exactly at the spaces to keep; subtracting that turns those
+# spaces (0x20) into 0x18 or 0x10 (no borrow: those bytes never occur after _CTRL_TABLE), which
+# the last translate maps to \x1f while it deletes every other space. A per-space regex was the
+# slowest step of the token path.
+_WORD_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_$" + bytes(
+    range(0x80, 0x100)
 )
+_OPERATOR_BYTES = b"-+*/%=<>!&|^~?:.#@\\"  # characters that can fuse into a longer operator
+_CLASSES = _byte_table(
+    {**dict.fromkeys(_WORD_BYTES, 0x08), **dict.fromkeys(_OPERATOR_BYTES, 0x10)}, 0
+)
+_SPACES = _byte_table({0x20: 0x18}, 0)
+_KEPT = _byte_table({0x10: 0x1F, 0x18: 0x1F})
+
+
+def _squeeze(text: bytes) -> bytes:
+    """Whitespace runs removed, or one \x1f between two word or two operator characters."""
+    text = b" ".join(text.split())
+    size = len(text)
+    classes = int.from_bytes(text.translate(_CLASSES), "big")
+    kept = (classes >> 8) & (classes << 8) & int.from_bytes(text.translate(_SPACES), "big")
+    return (int.from_bytes(text, "big") - kept).to_bytes(size, "big").translate(_KEPT, b" ")
+
+
 _MARKS = {Span.MARK_OPEN: b"\x02", Span.MARK_CLOSE: b"\x03"}
 
 
@@ -89,7 +109,7 @@ def normalise(
     `events` must be sorted by start; ranges nested in an earlier one are ignored. Cuts are
     sorted byte offsets (symbol and name boundaries); a cut inside a string moves past it.
     """
-    src = data.translate(_CTRL_TABLE)
+    src = data.translate(_CTRL_LINES if newline_sensitive else _CTRL_TABLE)
     code: list[bytes] = []
     add = code.append
     strings: list[list[bytes]] = [[]]
@@ -121,10 +141,9 @@ def normalise(
     ci, pos = _emit_cuts(cuts, ci, len(data), pos, src, code)
     strings.extend([] for _ in range(ci - before))
     code.append(src[pos:])
-    text = b"".join(code)
-    if newline_sensitive:  # each whitespace run holding a line break becomes one \x1e
-        text = b"\x1e".join(line for line in (ln.strip() for ln in text.split(b"\n")) if line)
-    text = _KEEP_SPACE.sub(b"\x1f", b" ".join(text.split())).replace(b" ", b"")
+    text = _squeeze(b"".join(code))
+    if newline_sensitive:  # each whitespace run holding line breaks is one \x1e
+        text = _LINE_RUNS.sub(b"\x1e", text).strip(b"\x1e")
     pieces = text.split(b"\x1c")
     out: list[bytes] = []
     for piece, kept in zip(pieces, strings, strict=True):
@@ -143,99 +162,29 @@ def digest(pieces: list[bytes] | tuple[bytes, ...], short: bool = False) -> str:
     return h.hexdigest()[:32] if short else h.hexdigest()
 
 
-# --- the fast regex lexer -------------------------------------------------------------------
-
-_STR_DQ = rb'"(?:[^"\\\n]|\\.)*"?'
-_STR_SQ = rb"'(?:[^'\\\n]|\\.)*'?"
-_STR_BT = rb"`(?:[^`\\]|\\.)*`?"
-_TRIPLE = rb'"""(?:[^\\]|\\.)*?(?:"""|\Z)|' + rb"'''(?:[^\\]|\\.)*?(?:'''|\Z)"
-_C_COMMENT = rb"/\*.*?(?:\*/|\Z)|//[^\n]*"
-_HASH_COMMENT = rb"#[^\n]*"
-# starts with a digit class (so the alternation gets a fast first-character scan), then looks back
-_NUMBER = (
-    rb"[0-9](?<![\w$.][0-9])(?:(?<=0)[xX][0-9a-fA-F_']+|(?<=0)[bB][01_']+|[0-9_']*"
-    rb"(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)[uUlLnif0-9]*(?![\w$])"
-)
-
-_FAMILIES: dict[str, tuple[bytes, ...]] = {
-    "c": (_C_COMMENT, _STR_DQ, _STR_SQ),
-    "js": (_C_COMMENT, _STR_DQ, _STR_SQ, _STR_BT),
-    "hash": (_HASH_COMMENT, _STR_DQ, _STR_SQ),
-    "python": (_HASH_COMMENT, _TRIPLE, _STR_DQ, _STR_SQ),
-    "php": (_C_COMMENT, _HASH_COMMENT, _STR_DQ, _STR_SQ),
-    "m4": (rb"\bdnl\b[^\n]*", _HASH_COMMENT, _STR_DQ),
-    "dash": (rb"--[^\n]*", _STR_DQ, _STR_SQ),
-    "text": (_STR_DQ,),
-}
-_LANGUAGE_FAMILY: dict[str, str] = {
-    "c": "c",
-    "cpp": "c",
-    "java": "c",
-    "csharp": "c",
-    "go": "js",
-    "rust": "c",
-    "kotlin": "c",
-    "swift": "c",
-    "scala": "c",
-    "groovy": "c",
-    "javascript": "js",
-    "typescript": "js",
-    "tsx": "js",
-    "php": "php",
-    "python": "python",
-    "ruby": "hash",
-    "bash": "hash",
-    "perl": "hash",
-    "make": "hash",
-    "cmake": "hash",
-    "yaml": "hash",
-    "toml": "hash",
-    "dockerfile": "hash",
-    "terraform": "php",
-    "powershell": "hash",
-    "m4": "m4",
-    "autoconf": "m4",
-    "sql": "dash",
-    "lua": "dash",
-    "ini": "hash",
-    "dotenv": "hash",
-}
-
-
-def _family_regex(family: str) -> re.Pattern[bytes]:
-    parts = _FAMILIES[family]
-    comment_count = 0 if family == "text" else (2 if family == "php" else 1)
-    alternatives = [b"(?P<c%d>%s)" % (i, p) for i, p in enumerate(parts[:comment_count])]
-    alternatives += [b"(?P<s%d>%s)" % (i, p) for i, p in enumerate(parts[comment_count:])]
-    alternatives.append(b"(?P<n>" + _NUMBER + b")")
-    return re.compile(b"|".join(alternatives), re.DOTALL)
-
-
-_FAMILY_RE: dict[str, re.Pattern[bytes]] = {family: _family_regex(family) for family in _FAMILIES}
-
-
-def regex_ranges(language: str | None, data: bytes) -> TokenRanges:
-    """Comment, string and number ranges from a fast language-family regex (any size)."""
-    family = _LANGUAGE_FAMILY.get(language or "", "text")
-    events: list[Event] = []
-    numbers: list[tuple[int, int]] = []
-    add_number, add_event = numbers.append, events.append
-    drop, keep = Span.DROP, Span.KEEP
-    for match in _FAMILY_RE[family].finditer(data, 0, REGEX_MAX_BYTES):
-        group = match.lastgroup or ""
-        if group == "n":
-            add_number(match.span())
-        else:
-            start, end = match.span()
-            add_event((start, end, drop if group[0] == "c" else keep))
-    return TokenRanges("regex:" + family, tuple(events), tuple(numbers))
-
-
 # --- Pygments --------------------------------------------------------------------------------
 
-_NUMBER_TEXT = re.compile(_NUMBER.decode("ascii"))
+_NUMBER_TEXT = re.compile(NUMBER_PATTERN.decode("ascii"))
 _DIGIT = re.compile(r"[0-9]")
-_PYGMENTS_NAMES: dict[str, str] = {"make": "make", "dotenv": "bash", "text": "text"}
+_PYGMENTS_NAMES: dict[str, str] = {"dotenv": "bash"}
+_COMMENT, _STRING, _NUMBER, _OTHER = range(4)
+
+
+def _role(kind: _TokenType) -> int:
+    if is_token_subtype(kind, Comment):
+        return _COMMENT
+    if is_token_subtype(kind, String):
+        return _STRING
+    return _NUMBER if is_token_subtype(kind, Number) else _OTHER
+
+
+def _pygments_lexer(language: str) -> pygments.lexer.Lexer | None:
+    try:
+        return pygments.lexers.get_lexer_by_name(
+            _PYGMENTS_NAMES.get(language, language), stripnl=False, ensurenl=False
+        )
+    except pygments.util.ClassNotFound:
+        return None
 
 
 def pygments_ranges(language: str, data: bytes) -> TokenRanges | None:
@@ -245,42 +194,48 @@ def pygments_ranges(language: str, data: bytes) -> TokenRanges | None:
     """
     if len(data) > PYGMENTS_MAX_BYTES:
         return None
-    try:
-        lexer = pygments.lexers.get_lexer_by_name(
-            _PYGMENTS_NAMES.get(language, language), stripnl=False, ensurenl=False
-        )
-    except pygments.util.ClassNotFound:
+    lexer = _pygments_lexer(language)
+    if lexer is None:
         return None
     events: list[Event] = []
-    numbers: list[tuple[int, int]] = []
-    text = data.decode("latin-1")
-    for offset, kind, value in lexer.get_tokens_unprocessed(text):
+    found: list[tuple[int, int]] = []
+    roles: dict[_TokenType, int] = {}  # token type -> what it is, asked once per type
+    for offset, kind, value in lexer.get_tokens_unprocessed(data.decode("latin-1")):
+        role = roles.get(kind)
+        if role is None:
+            role = roles[kind] = _role(kind)
         end = offset + len(value)
-        if is_token_subtype(kind, Comment):
-            span: Span | None = Span.DROP
-        elif is_token_subtype(kind, String):
-            span = Span.KEEP
-        else:
-            span = None
-            if is_token_subtype(kind, Number):
-                numbers.append((offset, end))
-            elif _DIGIT.search(value):  # e.g. Makefile values are plain text to Pygments
-                numbers.extend(
+        if role == _NUMBER:
+            found.append((offset, end))
+        elif role == _OTHER:
+            if _DIGIT.search(value):  # e.g. Makefile values are plain text to Pygments
+                found.extend(
                     (offset + m.start(), offset + m.end()) for m in _NUMBER_TEXT.finditer(value)
                 )
-        if span is None:
-            continue
-        if events and events[-1][2] is span and events[-1][1] == offset:
-            events[-1] = (events[-1][0], end, span)
         else:
-            events.append((offset, end, span))
-    return TokenRanges("pygments:" + lexer.name, tuple(events), tuple(numbers))
+            span = Span.DROP if role == _COMMENT else Span.KEEP
+            if events and events[-1][2] is span and events[-1][1] == offset:
+                events[-1] = (events[-1][0], end, span)
+            else:
+                events.append((offset, end, span))
+    numbers, tables = group_numbers(data, found)
+    return TokenRanges("pygments:" + lexer.name, tuple(events), numbers, tables)
 
 
 def token_ranges(language: str | None, data: bytes, *, prefer_pygments: bool) -> TokenRanges:
-    """Pygments when asked and possible, else the regex lexer."""
-    if prefer_pygments and language:
+    """The family regex for the languages it knows; Pygments, when asked, for other languages
+    (if it knows them and the file is not too big); else the plain-text regex."""
+    if prefer_pygments and language and family_of(language) is None:
         found = pygments_ranges(language, data)
         if found is not None:
             return found
     return regex_ranges(language, data)
+
+
+def verdict_ranges(language: str, data: bytes) -> TokenRanges | None:
+    """Comment and string ranges to judge a match in a file with no grammar: None where
+    Pygments would give none (unknown language, file over PYGMENTS_MAX_BYTES), else the
+    family regex or Pygments, as `token_ranges` picks."""
+    if len(data) > PYGMENTS_MAX_BYTES or _pygments_lexer(language) is None:
+        return None
+    return token_ranges(language, data, prefer_pygments=True)

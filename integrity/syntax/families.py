@@ -1,0 +1,110 @@
+"""Comment and string patterns of the language families read by the fast regex lexer.
+
+Each pattern is one alternative whose first atom (a character, an escape or a class) is
+mandatory: the lexer builds from those first atoms the set of bytes where a token may start.
+Line-start rules are lookbehinds after that first atom.
+"""
+
+from __future__ import annotations
+
+_STR_DQ = rb'"[^"\\\n]*(?:\\.[^"\\\n]*)*"?'
+_STR_SQ = rb"'[^'\\\n]*(?:\\.[^'\\\n]*)*'?"
+_STR_BT = rb"`[^`\\]*(?:\\.[^`\\]*)*`?"
+_TRIPLE_DQ = rb'"""(?:[^\\]|\\.)*?(?:"""|\Z)'
+_TRIPLE_SQ = rb"'''(?:[^\\]|\\.)*?(?:'''|\Z)"
+_BLOCK = rb"/\*.*?(?:\*/|\Z)"
+_SLASHES = rb"//[^\n]*"
+_HASH = rb"#[^\n]*"
+_SGML = rb"<!--.*?(?:-->|\Z)"
+
+
+def _line_start(chars: bytes) -> bytes:
+    """A comment opened by one of `chars` as the first non-blank character of a line."""
+    return b"[" + chars + b"](?<![^\\n \\t][" + chars + b"])[^\\n]*"
+
+
+FAMILIES: dict[str, tuple[tuple[bytes, ...], tuple[bytes, ...]]] = {
+    # family: (comment patterns, string patterns)
+    "c": ((_BLOCK, _SLASHES), (_STR_DQ, _STR_SQ)),
+    "js": ((_BLOCK, _SLASHES), (_STR_DQ, _STR_SQ, _STR_BT)),
+    # Kotlin, Scala, Groovy, Swift
+    "jvm": ((_BLOCK, _SLASHES), (_TRIPLE_DQ, _TRIPLE_SQ, _STR_DQ, _STR_SQ)),
+    "hash": ((_HASH,), (_STR_DQ, _STR_SQ)),
+    "python": ((_HASH,), (_TRIPLE_DQ, _TRIPLE_SQ, _STR_DQ, _STR_SQ)),
+    "php": ((_BLOCK, _SLASHES, _HASH), (_STR_DQ, _STR_SQ)),
+    "m4": ((rb"d(?<!\wd)nl(?!\w)[^\n]*", _HASH), (_STR_DQ,)),
+    "dash": ((rb"--[^\n]*",), (_STR_DQ, _STR_SQ)),
+    "lua": (
+        (rb"--\[\[.*?(?:\]\]|\Z)", rb"--\[=\[.*?(?:\]=\]|\Z)", rb"--[^\n]*"),
+        (rb"\[\[.*?(?:\]\]|\Z)", rb"\[=\[.*?(?:\]=\]|\Z)", _STR_DQ, _STR_SQ),
+    ),
+    "perl": (
+        (rb"#(?<!\$#)[^\n]*", rb"=(?<![^\n]=)[A-Za-z]\w*.*?(?:\n=cut\b[^\n]*|\Z)"),
+        (_STR_DQ, _STR_SQ),
+    ),
+    "make": ((rb"#(?<!\\#)[^\n]*",), (_STR_DQ, _STR_SQ)),
+    "yaml": ((rb"#(?<![^ \t\n]#)[^\n]*",), (_STR_DQ, _STR_SQ)),
+    "toml": ((_HASH,), (_TRIPLE_DQ, _TRIPLE_SQ, _STR_DQ, _STR_SQ)),
+    "ini": ((_line_start(b";#"),), (_STR_DQ,)),
+    "properties": ((_line_start(b"#!"),), ()),
+    "dockerfile": ((_line_start(b"#"),), (_STR_DQ, _STR_SQ)),
+    "powershell": ((rb"<\#.*?(?:\#>|\Z)", _HASH), (_STR_DQ, _STR_SQ)),
+    "batch": (
+        (rb"[rR](?<![\w.%-][rR])[eE][mM](?![\w.-])[^\n]*", rb"::(?<![^\n \t@]::)[^\n]*"),
+        (rb'"[^"\n]*"?',),
+    ),
+    "vbscript": ((rb"'[^\n]*", rb"[rR](?<![\w.%-][rR])[eE][mM](?![\w.-])[^\n]*"), (_STR_DQ,)),
+    "gettext": ((_line_start(b"#"),), (_STR_DQ,)),
+    # markup: comments, and quoted attribute values (a quote right after `=`) as strings
+    "xml": ((_SGML,), (rb'"(?<==")[^"]*"?', rb"'(?<==')[^']*'?")),
+    "markdown": ((_SGML,), (_STR_DQ,)),
+    "groff": ((rb"[.']\\[\"#][^\n]*", rb"\\[\"#][^\n]*"), (rb'"[^"\n]*"?',)),
+    "text": ((), (_STR_DQ,)),
+}
+
+LANGUAGE_FAMILY: dict[str, str] = {
+    "c": "c",
+    "cpp": "c",
+    "java": "c",
+    "csharp": "c",
+    "go": "js",
+    "rust": "c",
+    "kotlin": "jvm",
+    "swift": "jvm",
+    "scala": "jvm",
+    "groovy": "jvm",
+    "javascript": "js",
+    "typescript": "js",
+    "tsx": "js",
+    "json": "text",
+    "php": "php",
+    "python": "python",
+    "ruby": "hash",
+    "bash": "hash",
+    "tcl": "hash",
+    "perl": "perl",
+    "make": "make",
+    "cmake": "hash",
+    "yaml": "yaml",
+    "toml": "toml",
+    "dockerfile": "dockerfile",
+    "terraform": "php",
+    "powershell": "powershell",
+    "batch": "batch",
+    "vbscript": "vbscript",
+    "m4": "m4",
+    "autoconf": "m4",
+    "sql": "dash",
+    "lua": "lua",
+    "ini": "ini",
+    "properties": "properties",
+    "dotenv": "hash",
+    "gettext": "gettext",
+    "xml": "xml",
+    "html": "xml",
+    "svg": "xml",
+    "markdown": "markdown",
+    "groff": "groff",
+    "text": "text",
+}
+"""Languages read by a family regex; every other language goes to Pygments (or "text")."""
