@@ -9,7 +9,7 @@ import re
 import tree_sitter
 
 from integrity.syntax.languages import GRAMMARS
-from integrity.syntax.tokens import Span, TokenRanges, pygments_ranges
+from integrity.syntax.tokens import Span, TokenRanges, verdict_ranges
 
 _FUNCTION_TYPES = frozenset(
     {
@@ -105,10 +105,11 @@ _CONFIG_LANGUAGES = frozenset(
 
 
 def token_ranges_for(language: str | None, data: bytes) -> TokenRanges | None:
-    """Pygments comment/string ranges for a language with no tree-sitter grammar (else None)."""
+    """Comment/string ranges for a language with no tree-sitter grammar that Pygments knows
+    (else None): from the fast family regex where there is one, else from Pygments."""
     if language is None or language in GRAMMARS:
         return None
-    return pygments_ranges(language, data)
+    return verdict_ranges(language, data)
 
 
 def token_verdict(ranges: TokenRanges, language: str | None, start: int, *, literal: bool) -> bool:
