@@ -33,47 +33,57 @@ Captures = dict[str, list[tree_sitter.Node]]
 
 
 class QueryBundle:
-    """The combined query of one language, run once per tree for the detectors of one run.
+    """The combined query of one language, run once per view for the detectors of one run.
 
     The query runs without a predicate callback; our general predicates (`#inside?`,
-    `#re2-match?`, ...) filter its matches afterwards, and only for rules in this run whose
-    keywords occur in the file: the matches of other rules are dropped unexamined.
+    `#re2-match?`, ...) filter its matches afterwards, and only for the rules whose detectors
+    want the view (in scope, keywords present): the matches of other rules are dropped
+    unexamined, as their detectors never ask for them.
     """
 
     def __init__(
         self,
         compiled: LanguageQuery,
-        keywords: Mapping[str, tuple[bytes, ...]],
+        rules: Sequence[Rule],
         index: KeywordIndex | None = None,
     ) -> None:
-        self._index = run_index(index, [word for words in keywords.values() for word in words])
+        self._rules = {rule.id: (Scope.of(rule), lower_keywords(rule.keywords)) for rule in rules}
+        words = [word for _, keywords in self._rules.values() for word in keywords]
+        self._index = run_index(index, words)
         self._query = compiled.query
         self._owner = compiled.owners
         self._calls = compiled.predicates or tuple(() for _ in compiled.owners)
-        self._keywords = dict(keywords)
         self._predicates = Predicates()
-        self._tree: tree_sitter.Tree | None = None
+        self._last: tuple[FileView, tree_sitter.Tree] | None = None
         self._matches: dict[str, list[Captures]] = {}
 
     def matches(self, view: FileView, tree: tree_sitter.Tree, rule_id: str) -> list[Captures]:
-        """The matches of one rule's patterns on the view's tree (computed once per tree)."""
-        if self._tree is not tree:
-            active = frozenset(
-                rule
-                for rule, words in self._keywords.items()
-                if keywords_in(view, words, self._index)
-            )
-            cursor = tree_sitter.QueryCursor(self._query, match_limit=_MATCH_LIMIT)
-            cursor.set_max_start_depth(QUERY_START_DEPTH)
-            grouped: dict[str, list[Captures]] = {}
-            owner, calls, accepts = self._owner, self._calls, self._predicates.accepts
-            source = view.after or b""
-            for index, captures in cursor.matches(tree.root_node):
-                rule = owner[index]
-                if rule in active and (not calls[index] or accepts(calls[index], captures, source)):
-                    grouped.setdefault(rule, []).append(captures)
-            self._tree, self._matches = tree, grouped
+        """The matches of one rule's patterns on the view's tree (computed once per view)."""
+        last = self._last
+        if last is None or last[0] is not view or last[1] is not tree:
+            self._matches = self._run(view, tree)
+            self._last = (view, tree)
         return self._matches.get(rule_id, [])
+
+    def _run(self, view: FileView, tree: tree_sitter.Tree) -> dict[str, list[Captures]]:
+        index = self._index
+        active = frozenset(
+            rule
+            for rule, (scope, words) in self._rules.items()
+            if scope.accepts(view) and keywords_in(view, words, index)
+        )
+        grouped: dict[str, list[Captures]] = {}
+        if not active:
+            return grouped
+        cursor = tree_sitter.QueryCursor(self._query, match_limit=_MATCH_LIMIT)
+        cursor.set_max_start_depth(QUERY_START_DEPTH)
+        owner, calls, accepts = self._owner, self._calls, self._predicates.accepts
+        source = view.after or b""
+        for pattern, captures in cursor.matches(tree.root_node):
+            rule = owner[pattern]
+            if rule in active and (not calls[pattern] or accepts(calls[pattern], captures, source)):
+                grouped.setdefault(rule, []).append(captures)
+        return grouped
 
 
 def build_bundles(
@@ -84,13 +94,9 @@ def build_bundles(
     """One bundle per language for the query rules of this run."""
     bundles: dict[str, QueryBundle] = {}
     for language, combined in compiled.items():
-        keywords = {
-            rule.id: lower_keywords(rule.keywords)
-            for rule in rules
-            if rule.kind == "query" and language in rule.languages
-        }
-        if keywords:
-            bundles[language] = QueryBundle(combined, keywords, index)
+        mine = [rule for rule in rules if rule.kind == "query" and language in rule.languages]
+        if mine:
+            bundles[language] = QueryBundle(combined, mine, index)
     return bundles
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -230,6 +230,7 @@ class Predicates:
     """The predicate callback for one detector: re2 text tests and enclosing-function tests."""
 
     _compiled: dict[str, Any] = field(default_factory=dict)
+    _searches: dict[str, Callable[[bytes], bool]] = field(default_factory=dict)
 
     def _regex(self, pattern: str) -> Any:
         compiled = self._compiled.get(pattern)
@@ -237,6 +238,12 @@ class Predicates:
             compiled = compile_re2(pattern)
             self._compiled[pattern] = compiled
         return compiled
+
+    def _search(self, pattern: str) -> Callable[[bytes], bool]:
+        search = self._searches.get(pattern)
+        if search is None:
+            search = self._searches[pattern] = bytes_search(self._regex(pattern))
+        return search
 
     def __call__(
         self,
@@ -274,15 +281,35 @@ class Predicates:
             return True
         (capture, _), (pattern, _) = args
         nodes = captures.get(capture, [])
-        regex = self._regex(pattern)
         if predicate in ("re2-match?", "re2-not-match?"):
-            hit = all(regex.search(_text(node, source)) is not None for node in nodes)
+            search = self._search(pattern)
+            hit = all(search(_text(node, source)) for node in nodes)
             return hit if predicate == "re2-match?" else not hit
         if predicate == "in-function-matching?":
-            return all(regex.search(_scope_text(node, source)) is not None for node in nodes)
+            search = self._search(pattern)
+            return all(search(_scope_text(node, source)) for node in nodes)
+        regex = self._regex(pattern)
         names = [function_name(node) for node in nodes]
         inside = bool(names) and all(n is not None and regex.search(n) for n in names)
         return inside if predicate == "inside?" else not inside
+
+
+_UNANCHORED: Any = getattr(getattr(re2, "_Anchor", None), "UNANCHORED", None)
+_NO_SPAN = (-1, -1)
+
+
+def bytes_search(regex: Any) -> Callable[[bytes], bool]:
+    """`regex.search(data) is not None` for bytes data, calling the re2 binding directly when
+    it allows (on short node texts the wrapper's generator costs more than the match)."""
+    raw = getattr(regex, "_regexp", None)
+    if raw is None or _UNANCHORED is None:
+        return lambda data: regex.search(data) is not None
+    match = raw.Match
+
+    def found(data: bytes) -> bool:
+        return bool(match(_UNANCHORED, data, 0, len(data))[0] != _NO_SPAN)
+
+    return found
 
 
 def _scope_text(node: tree_sitter.Node, source: bytes | None) -> bytes:

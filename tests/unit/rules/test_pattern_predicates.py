@@ -6,9 +6,12 @@ from typing import Literal
 
 import tree_sitter
 import tree_sitter_c
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from integrity.rules.pattern_predicates import PredicateCall, general_predicates
-from integrity.rules.queries import Predicates, compile_language
+from integrity.rules.queries import Predicates, bytes_search, compile_language
+from integrity.rules.schema import compile_re2
 
 C = tree_sitter.Language(tree_sitter_c.language())
 SOURCE = b'int check_auth(char *pw) { if (strcmp(pw, "letmein!") == 0) return 1; return 0; }\n'
@@ -77,3 +80,16 @@ def test_filtering_after_the_query_keeps_what_the_callback_kept() -> None:
     assert [(i, sorted(c)) for i, c in after] == [(i, sorted(c)) for i, c in with_callback]
     assert len(after) == 1
     assert after[0][1]["lit"][0].text == b'"letmein!"'
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pattern=st.sampled_from(
+        ["getenv\\s*\\(", "^\\{?\\s*return\\s+1;", "(?i)pass|pwd", "\\bx$", "é+", "", "a\\b"]
+    ),
+    data=st.binary(max_size=40)
+    | st.text(alphabet="getnv( \t{}return1;PASSwdxé\n", max_size=30).map(str.encode),
+)
+def test_bytes_search_agrees_with_the_wrapper(pattern: str, data: bytes) -> None:
+    regex = compile_re2(pattern)
+    assert bytes_search(regex)(data) == (regex.search(data) is not None)
