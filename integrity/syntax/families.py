@@ -18,9 +18,19 @@ _HASH = rb"#[^\n]*"
 _SGML = rb"<!--.*?(?:-->|\Z)"
 
 
+_INDENT = 8  # blanks a line-start comment may be indented by
+
+
 def _line_start(chars: bytes) -> bytes:
-    """A comment opened by one of `chars` as the first non-blank character of a line."""
-    return b"[" + chars + b"](?<![^\\n \\t][" + chars + b"])[^\\n]*"
+    """A comment opened by one of `chars` as the first non-blank character of a line: after the
+    opener, lookbehinds check that exactly k blanks precede it and a line break (or nothing)
+    precedes those, for some k up to _INDENT."""
+    opener = b"[" + chars + b"]"
+    exact = [b"(?<![^\\n]" + opener + b")"]
+    for k in range(1, _INDENT + 1):
+        blanks = b"[ \\t]{%d}" % k
+        exact.append(b"(?<=" + blanks + opener + b")(?<![^\\n]" + blanks + opener + b")")
+    return opener + b"(?:" + b"|".join(exact) + b")[^\\n]*"
 
 
 FAMILIES: dict[str, tuple[tuple[bytes, ...], tuple[bytes, ...]]] = {
@@ -54,12 +64,20 @@ FAMILIES: dict[str, tuple[tuple[bytes, ...], tuple[bytes, ...]]] = {
         (rb'"[^"\n]*"?',),
     ),
     "vbscript": ((rb"'[^\n]*", rb"[rR](?<![\w.%-][rR])[eE][mM](?![\w.-])[^\n]*"), (_STR_DQ,)),
-    "gettext": ((_line_start(b"#"),), (_STR_DQ,)),
-    # markup: comments, and quoted attribute values (a quote right after `=`) as strings
-    "xml": ((_SGML,), (rb'"(?<==")[^"]*"?', rb"'(?<==')[^']*'?")),
+    "gettext": ((_HASH,), (_STR_DQ,)),
+    "xml": ((_SGML,), ()),  # strings: quoted attribute values (CONTAINERS)
     "markdown": ((_SGML,), (_STR_DQ,)),
     "groff": ((rb"[.']\\[\"#][^\n]*", rb"\\[\"#][^\n]*"), (rb'"[^"\n]*"?',)),
     "text": ((), (_STR_DQ,)),
+}
+
+# family: (container pattern, string pattern): strings only count inside a container (XML: the
+# quoted attribute values of a start tag, as Pygments reads them; quotes in text are text)
+CONTAINERS: dict[str, tuple[bytes, bytes]] = {
+    "xml": (
+        rb"<[A-Za-z_][\w.:-]*(?:\s+[\w.:-]+\s*=\s*(?:\"[^\"]*\"?|'[^']*'?|[^\s\"'<>]+))+",
+        rb"\"[^\"]*\"?|'[^']*'?",
+    ),
 }
 
 LANGUAGE_FAMILY: dict[str, str] = {

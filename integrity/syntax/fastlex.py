@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from integrity.syntax.families import FAMILIES, LANGUAGE_FAMILY
+from integrity.syntax.families import CONTAINERS, FAMILIES, LANGUAGE_FAMILY
 from integrity.syntax.spans import Event, Span, TokenRanges
 
 REGEX_MAX_BYTES = 8 << 20
@@ -37,6 +37,11 @@ NUMBER_PATTERN = (
 _INTEGER = _START + rb"(?>" + _RADIX + _DIGITS + rb")[uUlLnif0-9]*+(?![\w$]|\.[0-9])"
 # 6 more number characters after the first digit (the length is checked exactly afterwards)
 _LONG = _START + rb"(?=[0-9a-fA-FxXbB_'uUlLnif]{6})" + _INTEGER[len(_START) :]
+# `=`, `:` or `>` before a number; a short number only ever pins under a name, so signs after which
+# the name lookup (names.token_name) finds none are left out: comparisons (`==`, `!=`, `<=`,
+# `>=`), `>` other than `=>` (`<tag>12`, `->`), and a word of 1-4 digits before (`12:30:45`)
+_NOT_NUMBERED = b"".join(rb"(?<![^A-Za-z0-9_][0-9]{%d}[:=])" % width for width in range(1, 5))
+_ASSIGN = rb"(?:[=:](?<![=!<>]=)" + _NOT_NUMBERED + rb"|>(?<==>))"
 _CALL = rb"(?>[A-Za-z_]\w*)" + _SPACE + rb"*+\("
 _QUANTIFIERS = (b"?", b"*", b"{")
 
@@ -57,8 +62,10 @@ def _first_atom(pattern: bytes) -> bytes:
     return body
 
 
-def _token(comments: tuple[bytes, ...], strings: tuple[bytes, ...], named: bool) -> bytes:
-    """Alternatives for one kept token; group names say which (c s t n, u v after `=`)."""
+def _token(
+    comments: tuple[bytes, ...], strings: tuple[bytes, ...], containers: bytes, named: bool
+) -> bytes:
+    """Alternatives for one kept token; group names say which (c s a t n, u v after `=`)."""
 
     def group(name: bytes, body: bytes) -> bytes:
         return (b"(?P<" + name + b">" if named else b"(?:") + body + b")"
@@ -69,38 +76,47 @@ def _token(comments: tuple[bytes, ...], strings: tuple[bytes, ...], named: bool)
     window = _SPACE + b"{0,%d}+" % (ASSIGNMENT_WINDOW - 1)
     parts = [group(b"c", b"|".join(comments))] if comments else []
     parts += [group(b"s", b"|".join(strings))] if strings else []
+    parts += [group(b"a", containers)] if containers else []
     parts += [
-        b"[=:>]" + window + b"(?:" + group(b"u", table) + b"|" + group(b"v", _INTEGER) + b")",
+        _ASSIGN + window + b"(?:" + group(b"u", table) + b"|" + group(b"v", _INTEGER) + b")",
         group(b"t", table),
         group(b"n", _LONG),
     ]
     return b"|".join(parts)
 
 
-def _compile(family: str) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
-    """(scanner, splitter): the splitter cuts a matched table into comments and numbers."""
+_Lexer = tuple[re.Pattern[bytes], re.Pattern[bytes], re.Pattern[bytes] | None]
+
+
+def _compile(family: str) -> _Lexer:
+    """(scanner, splitter, inner): the splitter cuts a matched table into comments and numbers,
+    `inner` finds the strings in a matched container."""
     comments, strings = FAMILIES[family]
-    firsts = b"".join(_first_atom(p) for p in (*comments, *strings)) + b"0-9=:>"
+    container, inner = CONTAINERS.get(family, (b"", b""))
+    openers = (*comments, *strings, container) if container else (*comments, *strings)
+    firsts = b"".join(_first_atom(p) for p in openers) + b"0-9=:>"
     skip = (
         b"(?:[^"
         + firsts
         + b"]++|(?!"
-        + _token(comments, strings, named=False)
+        + _token(comments, strings, container, named=False)
         + b")(?:"
         + NUMBER_PATTERN
         + rb"|[0-9](?:[0-9A-Za-z_]|'(?=[0-9A-Fa-f]))*+|["
         + firsts
         + b"]))*+"
     )
-    scanner = skip + b"(?:" + _token(comments, strings, named=True) + rb"|\Z)"
+    scanner = skip + b"(?:" + _token(comments, strings, container, named=True) + rb"|\Z)"
     split = [b"(?P<c>" + b"|".join(comments) + b")"] if comments else []
     split.append(b"(?P<n>" + NUMBER_PATTERN + b")")
-    return re.compile(scanner, re.DOTALL), re.compile(b"|".join(split), re.DOTALL)
+    return (
+        re.compile(scanner, re.DOTALL),
+        re.compile(b"|".join(split), re.DOTALL),
+        re.compile(inner, re.DOTALL) if inner else None,
+    )
 
 
-_LEXERS: dict[str, tuple[re.Pattern[bytes], re.Pattern[bytes]]] = {
-    family: _compile(family) for family in FAMILIES
-}
+_LEXERS: dict[str, _Lexer] = {family: _compile(family) for family in FAMILIES}
 
 
 def family_of(language: str | None) -> str | None:
@@ -118,7 +134,7 @@ def regex_ranges(language: str | None, data: bytes) -> TokenRanges:
     """Comment, string and candidate-number ranges from a family regex (any size; unknown
     languages are read as plain text with double-quoted strings)."""
     family = family_of(language) or "text"
-    scanner, splitter = _LEXERS[family]
+    scanner, splitter, inner = _LEXERS[family]
     events: list[Event] = []
     numbers: list[tuple[int, int]] = []
     tables: list[tuple[int, int]] = []
@@ -133,6 +149,8 @@ def regex_ranges(language: str | None, data: bytes) -> TokenRanges:
             add_event((start, end, keep))
         elif kind == "c":
             add_event((start, end, drop))
+        elif kind == "a" and inner is not None:
+            events.extend((m.start(), m.end(), keep) for m in inner.finditer(data, start, end))
         elif kind == "v" or (kind == "n" and end - start >= SINGLE_MIN_BYTES):
             add_number((start, end))
         elif kind in ("t", "u"):
