@@ -1,9 +1,11 @@
 """One file in, its structure out: symbols with digests, pinned constants, the token digest.
 
 Parse once with tree-sitter where a grammar exists (the tree is handed back so detectors never
-re-parse); a tree with ERROR nodes degrades to tokens for the file's constants and digest (and
-says so); every other text file is read as tokens (Pygments, or the fast regex lexer). Never
-raises: anything unexpected yields parser="none".
+re-parse). A tree with ERROR nodes degrades to tokens, and says so (parser "tokens", degraded),
+for its broken regions only: there the regex lexer's comments, strings and literals replace the
+tree's (syntax/regions.py); everywhere else the tree's stand. Every other text file is read as
+tokens (Pygments, or the fast regex lexer). Never raises: anything unexpected yields
+parser="none".
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass, replace
+from operator import attrgetter
 
 import tree_sitter
 
@@ -19,21 +22,17 @@ from integrity.syntax.classify import Tag, classify_name, classify_path
 from integrity.syntax.constants import ConstantRegistry
 from integrity.syntax.extract import pin, token_candidates, tree_candidates
 from integrity.syntax.languages import Grammars, detect_language, has_grammar
+from integrity.syntax.regions import broken_regions, inside, lex_regions, patch_events
 from integrity.syntax.specs import SPECS
 from integrity.syntax.symbols import Definition, TreeScan, query_safe, scan_tree
-from integrity.syntax.tokens import (
-    REGEX_MAX_BYTES,
-    digest,
-    normalise,
-    regex_ranges,
-    token_ranges,
-)
+from integrity.syntax.tokens import REGEX_MAX_BYTES, Event, digest, normalise, token_ranges
 
 logger = logging.getLogger(__name__)
 
 MAX_TREE_BYTES = 8 << 20
 _BINARY_PROBE = 8192
 _TAG_ORDER: tuple[str, ...] = tuple(tag.value for tag in Tag)
+_START = attrgetter("start")
 _C_OCTAL = frozenset({"c", "cpp", "perl", "php", "bash", "ruby"})
 
 
@@ -43,7 +42,7 @@ class Analysis:
 
     language: str | None
     parser: str  # "tree-sitter" | "tokens" | "none"
-    degraded: bool  # the grammar produced ERROR nodes, so constants and digest come from tokens
+    degraded: bool  # ERROR nodes: constants and digests of the broken regions come from tokens
     symbols: tuple[Symbol, ...]
     constants: tuple[Constant, ...]
     token_digest: str | None
@@ -139,13 +138,17 @@ def _with_tree(
     file_crypto = Tag.CRYPTO.value in path_tags
     lengths = registry.text_lengths() if registry is not None else frozenset()
     cuts = _cuts(scan.definitions)
-    if degraded:  # literals, comments and strings from the regex lexer, symbols from the tree
-        ranges = regex_ranges(lang, data)
-        pieces = normalise(data, ranges.events, cuts, spec.newline_sensitive)
-        candidates = token_candidates(ranges, data, lengths)
-    else:
-        pieces = normalise(data, scan.events, cuts, spec.newline_sensitive)
-        candidates = tree_candidates(scan, data, lang in _C_OCTAL, lengths)
+    candidates = tree_candidates(scan, data, lang in _C_OCTAL, lengths)
+    events: tuple[Event, ...] | list[Event] = scan.events
+    if degraded:  # the broken regions' comments, strings and literals come from the regex lexer
+        regions = broken_regions(data, scan.broken, scan.tables, scan.events) or [(0, len(data))]
+        ranges = lex_regions(lang, data, regions)
+        events = patch_events(scan.events, regions, ranges.events)
+        starts = [start for start, _ in regions]
+        candidates = [c for c in candidates if not inside(regions, starts, c.start)]
+        candidates.extend(token_candidates(ranges, data, lengths))
+        candidates.sort(key=_START)
+    pieces = normalise(data, events, cuts, spec.newline_sensitive)
     symbols = _symbols(scan.definitions, pieces, cuts, path_tags)
     crypto = frozenset(i for i, s in enumerate(symbols) if Tag.CRYPTO.value in s.sensitive)
     token_digest = digest(pieces)

@@ -1,6 +1,7 @@
 """Per-language tree-sitter query text: one query per language captures, in a single C-side pass,
 definitions (`sym.<kind>`), qualifying scopes (`scope`), comments, string-like leaves kept verbatim,
-number literals, initialiser tables and (Python) indentation blocks.
+number literals, initialiser tables, (Python) indentation blocks and the broken spots (ERROR nodes,
+MISSING tokens) that the token lexer reads instead of the tree.
 """
 
 from __future__ import annotations
@@ -176,7 +177,11 @@ _CMAKE = """
 (macro_def) @sym.function
 """
 
-SPECS: dict[str, LanguageSpec] = {
+_BROKEN = """
+[(ERROR) (MISSING)] @broken
+"""
+
+_SPECS: dict[str, LanguageSpec] = {
     "c": LanguageSpec(_C, separator="::"),
     "cpp": LanguageSpec(_CPP, separator="::"),
     "python": LanguageSpec(_PYTHON, blocks=True),
@@ -191,4 +196,8 @@ SPECS: dict[str, LanguageSpec] = {
     "bash": LanguageSpec(_BASH, newline_sensitive=True),
     "csharp": LanguageSpec(_CSHARP),
     "cmake": LanguageSpec(_CMAKE, newline_sensitive=True),
+}
+SPECS: dict[str, LanguageSpec] = {
+    name: LanguageSpec(spec.query + _BROKEN, spec.separator, spec.newline_sensitive, spec.blocks)
+    for name, spec in _SPECS.items()
 }

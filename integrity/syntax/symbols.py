@@ -51,6 +51,7 @@ class TreeScan:
     strings: tuple[tree_sitter.Node, ...]
     tables: tuple[tree_sitter.Node, ...]
     defines: tuple[tree_sitter.Node, ...]
+    broken: tuple[tree_sitter.Node, ...] = ()  # ERROR nodes and MISSING tokens
 
 
 def node_text(data: bytes, node: tree_sitter.Node, limit: int = _MAX_NAME) -> str:
@@ -239,6 +240,7 @@ def scan_tree(
         strings=_sorted(captures.get("string", [])),
         tables=_sorted(captures.get("table", [])),
         defines=_sorted(captures.get("define", [])),
+        broken=tuple(captures.get("broken", ())),
     )
 
 

@@ -1,0 +1,109 @@
+"""Broken regions of a tree with errors, where the token lexer stands in for the tree.
+
+A grammar that meets code it cannot parse (macro-heavy C, a half-written file) still parses
+everything around it. Only the byte ranges of its ERROR nodes and MISSING tokens, widened to whole
+lines, to any comment or string they cut and to any initialiser table they touch, are read with
+the fast regex lexer; everywhere else the tree's own comments, strings and literals stand. The
+region lexer's events replace the tree's inside the regions, in order.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+
+import tree_sitter
+
+from integrity.syntax.tokens import Event, Span, TokenRanges, regex_ranges
+
+Region = tuple[int, int]
+_MAX_PASSES = 8  # widening rounds (each joins regions that a table or a string bridges)
+
+
+def _lines(data: bytes, start: int, end: int) -> Region:
+    """The whole lines holding [start, end) (a zero-width end still takes its line)."""
+    first = data.rfind(b"\n", 0, start) + 1
+    last = data.find(b"\n", max(end - 1, start))
+    return first, len(data) if last < 0 else last + 1
+
+
+def _merge(spans: list[Region]) -> list[Region]:
+    spans.sort()
+    out: list[Region] = []
+    for start, end in spans:
+        if out and start <= out[-1][1]:
+            if end > out[-1][1]:
+                out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
+def _overlapping(regions: list[Region], starts: list[int], start: int, end: int) -> bool:
+    at = bisect.bisect_left(starts, end) - 1
+    return at >= 0 and regions[at][1] > start
+
+
+def broken_regions(
+    data: bytes,
+    broken: Sequence[tree_sitter.Node],
+    tables: Sequence[tree_sitter.Node],
+    events: Sequence[Event],
+) -> list[Region]:
+    """Sorted, disjoint byte ranges to read with the token lexer (empty when nothing broke)."""
+    regions = _merge([_lines(data, n.start_byte, n.end_byte) for n in broken])
+    wide = [(s, e) for s, e, span in events if span is Span.DROP or span is Span.KEEP]
+    wide += [(n.start_byte, n.end_byte) for n in tables]
+    for _ in range(_MAX_PASSES):
+        if not regions or regions[0] == (0, len(data)):
+            break
+        starts = [s for s, _ in regions]
+        grown = [_lines(data, s, e) for s, e in wide if _overlapping(regions, starts, s, e)]
+        merged = _merge(regions + grown)
+        if merged == regions:
+            break
+        regions = merged
+    return regions
+
+
+def inside(regions: list[Region], starts: list[int], position: int) -> bool:
+    """True when a byte offset lies in one of the regions (`starts`: their start offsets)."""
+    at = bisect.bisect_right(starts, position) - 1
+    return at >= 0 and position < regions[at][1]
+
+
+def lex_regions(language: str, data: bytes, regions: list[Region]) -> TokenRanges:
+    """The regex lexer's ranges for each region, in file offsets, as one TokenRanges."""
+    if regions == [(0, len(data))]:
+        return regex_ranges(language, data)
+    events: list[Event] = []
+    numbers: list[tuple[int, int]] = []
+    tables: list[tuple[int, int]] = []
+    lexer = ""
+    for start, end in regions:
+        found = regex_ranges(language, data[start:end])
+        lexer = found.lexer
+        base = len(numbers)
+        events.extend((s + start, e + start, span) for s, e, span in found.events)
+        numbers.extend((s + start, e + start) for s, e in found.numbers)
+        tables.extend((first + base, stop + base) for first, stop in found.tables)
+    return TokenRanges(lexer, tuple(events), tuple(numbers), tuple(tables))
+
+
+def patch_events(
+    tree_events: Sequence[Event], regions: list[Region], lexed: Sequence[Event]
+) -> list[Event]:
+    """The tree's events outside the regions with the lexer's inside them, in order."""
+    out: list[Event] = []
+    tree_starts = [event[0] for event in tree_events]
+    lexed_starts = [event[0] for event in lexed]
+    taken = 0
+    for start, end in regions:
+        upto = bisect.bisect_left(tree_starts, start)
+        out.extend(tree_events[taken:upto])
+        lo = bisect.bisect_left(lexed_starts, start)
+        hi = bisect.bisect_left(lexed_starts, end)
+        out.extend(lexed[lo:hi])
+        taken = max(upto, bisect.bisect_left(tree_starts, end))
+    out.extend(tree_events[taken:])
+    return out
