@@ -15,8 +15,9 @@ import tree_sitter
 from confusable_homoglyphs import categories, confusables
 
 from integrity.detectors.base import FileView
-from integrity.detectors.common import LineIndex, Scope, make_finding
+from integrity.detectors.common import Scope, make_finding
 from integrity.model import Finding
+from integrity.rules.pattern_predicates import PredicateCall, general_predicates
 from integrity.rules.queries import Predicates, function_name
 from integrity.rules.schema import Rule
 from integrity.syntax.languages import QUERY_START_DEPTH, Grammars
@@ -46,6 +47,7 @@ class ConfusableIdentifierDetector:
         self._scope = Scope.of(rule)
         self._predicates = Predicates()
         self._queries: dict[str, tree_sitter.Query] = {}
+        self._calls: tuple[PredicateCall, ...] = ()
         for language in rule.languages:
             lang = grammars.language(language)
             if lang is None:
@@ -55,6 +57,7 @@ class ConfusableIdentifierDetector:
                 alternatives = " ".join(f"({kind})" for kind in kinds)
                 text = f'([{alternatives}] @id (#re2-match? @id "[^\\\\x00-\\\\x7F]"))'
                 self._queries[language] = tree_sitter.Query(lang, text)
+                self._calls = general_predicates(text)
 
     @property
     def rule_id(self) -> str:
@@ -77,12 +80,19 @@ class ConfusableIdentifierDetector:
         query = self._queries[view.language]
         cursor = tree_sitter.QueryCursor(query)
         cursor.set_max_start_depth(QUERY_START_DEPTH)
-        nodes = cursor.captures(view.tree.root_node, self._predicates)
-        found = nodes.get("id", [])
+        # no predicate callback (slow, and leaks in tree-sitter 0.26.1): filter the matches
+        source = view.after or b""
+        accepts = self._predicates.accepts
+        found = [
+            node
+            for _, captures in cursor.matches(view.tree.root_node)
+            if accepts(self._calls, captures, source)
+            for node in captures.get("id", [])
+        ]
         if not found:
             return
         text = view.text()
-        index = LineIndex(text)
+        index = view.line_index()
         for node in sorted(found, key=lambda n: n.start_byte):
             name = (node.text or b"").decode("utf-8", "replace")
             reason = confusable_reason(name, text)
