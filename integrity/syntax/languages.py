@@ -11,7 +11,6 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
 import tree_sitter
 import tree_sitter_bash
@@ -171,14 +170,14 @@ _INTERPRETERS: tuple[tuple[str, str], ...] = (
 
 def guess_language(path: str, head: bytes = b"") -> str | None:
     """Language name for a path and the first bytes of its content (by name, then shebang)."""
-    pure = PurePosixPath(path)
-    name = pure.name
+    name = path.rstrip("/").rpartition("/")[2]  # PurePosixPath(path).name, without its cost
     if name in FILENAMES:
         return FILENAMES[name]
     if name.startswith(".env."):
         return "dotenv"
     lower = name.lower()
-    suffix = PurePosixPath(lower).suffix
+    dot = lower.rfind(".")
+    suffix = lower[dot:] if 0 < dot < len(lower) - 1 else ""  # PurePosixPath(lower).suffix
     if suffix in EXTENSIONS:
         return EXTENSIONS[suffix]
     if lower.startswith("makefile"):

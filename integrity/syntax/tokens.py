@@ -55,32 +55,31 @@ def _byte_table(values: dict[int, int], default: int | None = None) -> bytes:
     return bytes(values.get(b, b if default is None else default) for b in range(256))
 
 
-# After collapsing every whitespace run to one space, a space survives (as \x1f) only between two
+# After collapsing every whitespace run to one separator, it survives (as \x1f) only between two
 # word characters (`int x`) or two operator characters (`a + +b` is not `a++b`). Done on the
-# whole text at once with big-integer arithmetic (one byte per 8 bits): word bytes become 0x08,
-# operator bytes 0x10, so AND-ing the classes of each byte's left and right neighbours with 0x18
-# at spaces leaves 0x08 or 0x10 exactly at the spaces to keep; subtracting that turns those
-# spaces (0x20) into 0x18 or 0x10 (no borrow: those bytes never occur after _CTRL_TABLE), which
-# the last translate maps to \x1f while it deletes every other space. A per-space regex was the
-# slowest step of the token path.
+# whole text at once with big-integer arithmetic, one byte per 8 bits (a per-space regex was the
+# slowest step of the token path): runs are joined by \x10 (a byte _CTRL_TABLE never lets
+# through) and coded: word byte 1, operator byte 2, separator 0b1100. At each byte, codes >> 2
+# has 0b11 in its two low bits at separators only (bits shifted in from the byte before land in
+# bits 6-7, which no code has), codes >> 8 and codes << 8 hold the left and right neighbours'
+# codes; their AND is 1 or 2 exactly at the separators to keep. Adding it turns those into 0x11
+# or 0x12 (no carry), which the last translate maps to \x1f while it deletes every other \x10.
 _WORD_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_$" + bytes(
     range(0x80, 0x100)
 )
 _OPERATOR_BYTES = b"-+*/%=<>!&|^~?:.#@\\"  # characters that can fuse into a longer operator
-_CLASSES = _byte_table(
-    {**dict.fromkeys(_WORD_BYTES, 0x08), **dict.fromkeys(_OPERATOR_BYTES, 0x10)}, 0
+_CODES = _byte_table(
+    {**dict.fromkeys(_WORD_BYTES, 1), **dict.fromkeys(_OPERATOR_BYTES, 2), 0x10: 0b1100}, 0
 )
-_SPACES = _byte_table({0x20: 0x18}, 0)
-_KEPT = _byte_table({0x10: 0x1F, 0x18: 0x1F})
+_KEPT = _byte_table({0x11: 0x1F, 0x12: 0x1F})
 
 
 def _squeeze(text: bytes) -> bytes:
     """Whitespace runs removed, or one \x1f between two word or two operator characters."""
-    text = b" ".join(text.split())
-    size = len(text)
-    classes = int.from_bytes(text.translate(_CLASSES), "big")
-    kept = (classes >> 8) & (classes << 8) & int.from_bytes(text.translate(_SPACES), "big")
-    return (int.from_bytes(text, "big") - kept).to_bytes(size, "big").translate(_KEPT, b" ")
+    text = b"\x10".join(text.split())
+    codes = int.from_bytes(text.translate(_CODES), "big")
+    kept = (codes >> 2) & (codes >> 8) & (codes << 8)
+    return (int.from_bytes(text, "big") + kept).to_bytes(len(text), "big").translate(_KEPT, b"\x10")
 
 
 _MARKS = {Span.MARK_OPEN: b"\x02", Span.MARK_CLOSE: b"\x03"}

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import PurePosixPath
 
-from integrity.syntax.languages import detect_language
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from integrity.syntax.languages import EXTENSIONS, FILENAMES, detect_language, guess_language
 from integrity.syntax.sniff import sniff_language
 
 
@@ -57,3 +61,19 @@ def test_names_win_over_content() -> None:
     assert detect_language("sudo.pot", b"") == "gettext"
     assert detect_language("tests/data/test1", b"<testcase>\n<a>1</a>\n") == "xml"
     assert detect_language("docs/KNOWN_BUGS", b"we import stuff\n") is None
+
+
+_SEGMENT = st.text(alphabet="abcMK.-_1", min_size=1, max_size=8).filter(
+    lambda s: s not in (".", "..")
+)
+
+
+@given(st.lists(_SEGMENT, min_size=1, max_size=4))
+def test_name_and_suffix_as_pathlib_reads_them(segments: list[str]) -> None:
+    path = "/".join(segments)
+    name = PurePosixPath(path).name
+    expected = EXTENSIONS.get(PurePosixPath(name.lower()).suffix)
+    found = guess_language(path)
+    if name in FILENAMES or name.startswith(".env.") or name.lower().startswith("makefile"):
+        return
+    assert found == expected
