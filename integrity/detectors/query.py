@@ -29,6 +29,7 @@ from integrity.rules.schema import Rule
 from integrity.syntax.languages import QUERY_START_DEPTH
 
 _MATCH_LIMIT = 16384
+_MAX_VARIANTS = 8
 Captures = dict[str, list[tree_sitter.Node]]
 
 
@@ -50,10 +51,11 @@ class QueryBundle:
         self._rules = {rule.id: (Scope.of(rule), lower_keywords(rule.keywords)) for rule in rules}
         words = [word for _, keywords in self._rules.values() for word in keywords]
         self._index = run_index(index, words)
-        self._query = compiled.query
+        self._compiled = compiled
         self._owner = compiled.owners
         self._calls = compiled.predicates or tuple(() for _ in compiled.owners)
         self._predicates = Predicates()
+        self._variants: dict[frozenset[str], tree_sitter.Query] = {}
         self._last: tuple[FileView, tree_sitter.Tree] | None = None
         self._matches: dict[str, list[Captures]] = {}
 
@@ -67,15 +69,14 @@ class QueryBundle:
 
     def _run(self, view: FileView, tree: tree_sitter.Tree) -> dict[str, list[Captures]]:
         index = self._index
+        in_scope = [rule for rule, (scope, _) in self._rules.items() if scope.accepts(view)]
         active = frozenset(
-            rule
-            for rule, (scope, words) in self._rules.items()
-            if scope.accepts(view) and keywords_in(view, words, index)
+            rule for rule in in_scope if keywords_in(view, self._rules[rule][1], index)
         )
         grouped: dict[str, list[Captures]] = {}
         if not active:
             return grouped
-        cursor = tree_sitter.QueryCursor(self._query, match_limit=_MATCH_LIMIT)
+        cursor = tree_sitter.QueryCursor(self._query(in_scope), match_limit=_MATCH_LIMIT)
         cursor.set_max_start_depth(QUERY_START_DEPTH)
         owner, calls, accepts = self._owner, self._calls, self._predicates.accepts
         source = view.after or b""
@@ -84,6 +85,17 @@ class QueryBundle:
             if rule in active and (not calls[pattern] or accepts(calls[pattern], captures, source)):
                 grouped.setdefault(rule, []).append(captures)
         return grouped
+
+    def _query(self, in_scope: Sequence[str]) -> tree_sitter.Query:
+        """The combined query without the patterns of rules out of scope for this file (in scan
+        mode the diff-only rules), compiled once per distinct set; the full query past a few."""
+        out = frozenset(self._rules).difference(in_scope)
+        query = self._variants.get(out)
+        if query is None:
+            if len(self._variants) >= _MAX_VARIANTS:
+                return self._compiled.query
+            query = self._variants[out] = self._compiled.without(out)
+        return query
 
 
 def build_bundles(

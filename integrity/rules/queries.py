@@ -109,12 +109,25 @@ class LanguageQuery:
     One traversal of a tree serves all rules. A compiled query is read-only once built, so the
     detectors of every worker thread share it. `predicates` holds, per pattern, the general
     predicates (ours) that tree-sitter leaves to a callback: run the query without one and
-    filter its matches with `Predicates.accepts`.
+    filter its matches with `Predicates.accepts`. `without` compiles a private copy with the
+    patterns of some rules disabled (a query's patterns can only be disabled for good).
     """
 
     query: tree_sitter.Query = field(compare=False)
     owners: tuple[str, ...]
     predicates: tuple[tuple[PredicateCall, ...], ...] = ()
+    language: tree_sitter.Language | None = field(default=None, compare=False, repr=False)
+    source: str = field(default="", compare=False, repr=False)
+
+    def without(self, rule_ids: frozenset[str]) -> tree_sitter.Query:
+        """A new query (the caller's own) where the patterns of these rules never match."""
+        if self.language is None or not rule_ids.intersection(self.owners):
+            return self.query
+        query = tree_sitter.Query(self.language, self.source)
+        for index, owner in enumerate(self.owners):
+            if owner in rule_ids:
+                query.disable_pattern(index)
+        return query
 
 
 def compile_language(
@@ -148,7 +161,7 @@ def compile_language(
         )
         for i in range(query.pattern_count)
     )
-    return LanguageQuery(query, owners, predicates)
+    return LanguageQuery(query, owners, predicates, language, whole.decode("utf-8"))
 
 
 _COST = {"re2-match?": 0, "re2-not-match?": 0, "in-condition?": 1}

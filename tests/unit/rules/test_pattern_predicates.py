@@ -93,3 +93,21 @@ def test_filtering_after_the_query_keeps_what_the_callback_kept() -> None:
 def test_bytes_search_agrees_with_the_wrapper(pattern: str, data: bytes) -> None:
     regex = compile_re2(pattern)
     assert bytes_search(regex)(data) == (regex.search(data) is not None)
+
+
+def test_without_disables_only_the_named_rules_patterns() -> None:
+    compiled = compile_language(
+        C, [("calls", "((call_expression) @c)"), ("ids", "((identifier) @i)")]
+    )
+    tree = tree_sitter.Parser(C).parse(SOURCE)
+    full = tree_sitter.QueryCursor(compiled.query).matches(tree.root_node)
+    reduced = compiled.without(frozenset({"ids"}))
+    assert reduced is not compiled.query
+    kept = tree_sitter.QueryCursor(reduced).matches(tree.root_node)
+    assert {compiled.owners[i] for i, _ in full} == {"calls", "ids"}
+    assert [(i, c["c"][0].start_byte) for i, c in kept] == [
+        (i, c["c"][0].start_byte) for i, c in full if compiled.owners[i] == "calls"
+    ]
+    assert compiled.without(frozenset({"other"})) is compiled.query
+    # the shared query itself is untouched
+    assert len(tree_sitter.QueryCursor(compiled.query).matches(tree.root_node)) == len(full)
