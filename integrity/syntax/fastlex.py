@@ -62,27 +62,32 @@ def _first_atom(pattern: bytes) -> bytes:
     return body
 
 
+def _gap(comments: tuple[bytes, ...]) -> bytes:
+    """What may separate two elements of a table: blanks, brackets, casts and calls, comments,
+    and at least one comma."""
+    piece = b"|".join((_SPACE[:-1] + rb"{}\[\]()]", _CALL, *comments))
+    return b"(?:" + piece + b")*+,(?:,|" + piece + b")*+"
+
+
 def _token(
-    comments: tuple[bytes, ...], strings: tuple[bytes, ...], containers: bytes, named: bool
-) -> bytes:
-    """Alternatives for one kept token; group names say which (c s a t n, u v after `=`)."""
+    comments: tuple[bytes, ...], strings: tuple[bytes, ...], container: bytes, named: bool
+) -> tuple[bytes, bytes]:
+    """(tokens opened by a non-digit, tokens opened by a digit) as alternatives; group names say
+    which: c comment, s string, a container, t table, n long number, u and v a table or an
+    integer after `=`."""
 
     def group(name: bytes, body: bytes) -> bytes:
         return (b"(?P<" + name + b">" if named else b"(?:") + body + b")"
 
-    piece = b"|".join((_SPACE[:-1] + rb"{}\[\]()]", _CALL, *comments))
-    gap = b"(?:" + piece + b")*+,(?:,|" + piece + b")*+"
-    table = NUMBER_PATTERN + b"(?:" + gap + NUMBER_PATTERN + b")+"
+    table = NUMBER_PATTERN + b"(?:" + _gap(comments) + NUMBER_PATTERN + b")+"
     window = _SPACE + b"{0,%d}+" % (ASSIGNMENT_WINDOW - 1)
     parts = [group(b"c", b"|".join(comments))] if comments else []
     parts += [group(b"s", b"|".join(strings))] if strings else []
-    parts += [group(b"a", containers)] if containers else []
-    parts += [
-        _ASSIGN + window + b"(?:" + group(b"u", table) + b"|" + group(b"v", _INTEGER) + b")",
-        group(b"t", table),
-        group(b"n", _LONG),
-    ]
-    return b"|".join(parts)
+    parts += [group(b"a", container)] if container else []
+    parts.append(
+        _ASSIGN + window + b"(?:" + group(b"u", table) + b"|" + group(b"v", _INTEGER) + b")"
+    )
+    return b"|".join(parts), group(b"t", table) + b"|" + group(b"n", _LONG)
 
 
 _Lexer = tuple[re.Pattern[bytes], re.Pattern[bytes], re.Pattern[bytes] | None]
@@ -90,23 +95,41 @@ _Lexer = tuple[re.Pattern[bytes], re.Pattern[bytes], re.Pattern[bytes] | None]
 
 def _compile(family: str) -> _Lexer:
     """(scanner, splitter, inner): the splitter cuts a matched table into comments and numbers,
-    `inner` finds the strings in a matched container."""
+    `inner` finds the strings in a matched container.
+
+    The scanner skips, in one possessive loop, plain bytes; numbers that are neither long nor
+    followed by a comma and another number; digits that start no number (inside a word); and
+    opener bytes that open nothing. Then it matches the token found (or the end)."""
     comments, strings = FAMILIES[family]
     container, inner = CONTAINERS.get(family, (b"", b""))
     openers = (*comments, *strings, container) if container else (*comments, *strings)
-    firsts = b"".join(_first_atom(p) for p in openers) + b"0-9=:>"
-    skip = (
-        b"(?:[^"
-        + firsts
-        + b"]++|(?!"
-        + _token(comments, strings, container, named=False)
-        + b")(?:"
-        + NUMBER_PATTERN
-        + rb"|[0-9](?:[0-9A-Za-z_]|'(?=[0-9A-Fa-f]))*+|["
-        + firsts
-        + b"]))*+"
+    firsts = b"".join(_first_atom(p) for p in openers)
+    others = firsts + b"=:>"
+    opened = _token(comments, strings, container, named=False)[0]
+    # `=`, `:` and `>` that open nothing else in the family and cannot start an assignment
+    # are skipped without trying every token (XML has a `>` and a `<` every 46 bytes)
+    signs = [sign for sign in (b"=", b":", b">") if not re.match(b"[" + firsts + b"]", sign)]
+    quick = [b"[" + b"".join(s for s in signs if s != b">") + b"](?!" + _SPACE + b"{0,7}+[0-9])"]
+    quick = quick if len(signs) - (b">" in signs) else []
+    quick += [rb">(?<!=>)"] if b">" in signs else []
+    skip = b"|".join(
+        (
+            b"[^0-9" + others + b"]++",
+            *quick,
+            b"(?!"
+            + _LONG
+            + b")"
+            + NUMBER_PATTERN
+            + b"(?!"
+            + _gap(comments)
+            + NUMBER_PATTERN
+            + b")",
+            b"(?!" + NUMBER_PATTERN + rb")[0-9](?:[0-9A-Za-z_]|'(?=[0-9A-Fa-f]))*+",
+            b"(?!" + opened + b")[" + others + b"]",
+        )
     )
-    scanner = skip + b"(?:" + _token(comments, strings, container, named=True) + rb"|\Z)"
+    tokens = b"|".join(_token(comments, strings, container, named=True))
+    scanner = b"(?:" + skip + b")*+(?:" + tokens + rb"|\Z)"
     split = [b"(?P<c>" + b"|".join(comments) + b")"] if comments else []
     split.append(b"(?P<n>" + NUMBER_PATTERN + b")")
     return (
