@@ -75,7 +75,7 @@ FAMILIES: dict[str, tuple[tuple[bytes, ...], tuple[bytes, ...]]] = {
 # quoted attribute values of a start tag, as Pygments reads them; quotes in text are text)
 CONTAINERS: dict[str, tuple[bytes, bytes]] = {
     "xml": (
-        rb"<[A-Za-z_][\w.:-]*(?:\s+[\w.:-]+\s*=\s*(?:\"[^\"]*\"?|'[^']*'?|[^\s\"'<>]+))+",
+        rb"<[A-Za-z_][\w.:-]*+(?:\s++[\w.:-]++\s*+=\s*+(?:\"[^\"]*+\"?|'[^']*+'?|[^\s\"'<>]++))++",
         rb"\"[^\"]*\"?|'[^']*'?",
     ),
 }
