@@ -13,8 +13,8 @@ from collections.abc import Iterator
 
 import tree_sitter
 
-from integrity.detectors.base import FileView
-from integrity.detectors.common import LineIndex, Scope, make_finding
+from integrity.detectors.base import FileView, LineIndex
+from integrity.detectors.common import Scope, make_finding
 from integrity.model import Finding
 from integrity.rules.queries import function_name
 from integrity.rules.schema import Rule
@@ -74,11 +74,19 @@ class AssembledNameDetector:
     def __init__(self, rule: Rule, grammars: Grammars) -> None:
         self.rule = rule
         self._scope = Scope.of(rule)
-        self._queries: dict[str, tree_sitter.Query] = {}
+        self._languages: dict[str, tree_sitter.Language] = {}
         for language in rule.languages:
             lang = grammars.language(language)
             if lang is not None and language in _CANDIDATES:
-                self._queries[language] = tree_sitter.Query(lang, _CANDIDATES[language])
+                self._languages[language] = lang
+        self._queries: dict[str, tree_sitter.Query] = {}  # compiled on first use per language
+
+    def _query(self, language: str) -> tree_sitter.Query:
+        query = self._queries.get(language)
+        if query is None:
+            lang = self._languages[language]
+            query = self._queries[language] = tree_sitter.Query(lang, _CANDIDATES[language])
+        return query
 
     @property
     def rule_id(self) -> str:
@@ -88,14 +96,14 @@ class AssembledNameDetector:
     def wants(self, view: FileView) -> bool:
         """A parsed file in a supported language."""
         return (
-            view.tree is not None and view.language in self._queries and self._scope.accepts(view)
+            view.tree is not None and view.language in self._languages and self._scope.accepts(view)
         )
 
     def detect(self, view: FileView) -> Iterator[Finding]:
         """One finding per outermost assembled dangerous name."""
-        if view.tree is None or view.language not in self._queries:
+        if view.tree is None or view.language not in self._languages:
             return
-        cursor = tree_sitter.QueryCursor(self._queries[view.language])
+        cursor = tree_sitter.QueryCursor(self._query(view.language))
         cursor.set_max_start_depth(QUERY_START_DEPTH)
         captures = cursor.captures(view.tree.root_node)
         nodes = sorted(captures.get("n", []), key=lambda n: (n.start_byte, -n.end_byte))
@@ -108,7 +116,7 @@ class AssembledNameDetector:
             if value is None or value.strip().lower() not in DANGEROUS:
                 continue
             covered_until = node.end_byte
-            index = index or LineIndex(view.text())
+            index = index or view.line_index()
             line = node.start_point[0] + 1
             yield make_finding(
                 self.rule,
