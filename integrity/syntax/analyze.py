@@ -89,12 +89,12 @@ def _symbols(
     index = {position: i for i, position in enumerate(cuts)}
     out: list[Symbol] = []
     for item in definitions:
-        skip = range(index[item.name_start] + 1, index[item.name_end] + 1)
-        h = hashlib.sha256()
-        for k in range(index[item.start] + 1, index[item.end] + 1):
-            if k not in skip:
-                h.update(pieces[k])
-                h.update(b"\x1c")
+        # the pieces of the definition but not of its name, each followed by a separator
+        first, last = index[item.start] + 1, index[item.end] + 1
+        name_first, name_last = index[item.name_start] + 1, index[item.name_end] + 1
+        kept = pieces[first : max(first, min(last, name_first))]
+        kept += pieces[max(first, name_last) : last]
+        h = hashlib.sha256(b"\x1c".join(kept) + b"\x1c" if kept else b"")
         tags = set(classify_name(item.name)) | set(path_tags)
         out.append(
             Symbol(

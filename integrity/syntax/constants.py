@@ -153,6 +153,7 @@ def normalise_name(name: str) -> str:
 
 
 _INT = re.compile(r"(0x[0-9a-f]+|[0-9]+)")
+_INT_LIST = re.compile(r"(?:0x[0-9a-f]+|[0-9]+)(?:,(?:0x[0-9a-f]+|[0-9]+))*")
 _HEX = re.compile(r"[0-9a-f]+")
 
 
@@ -182,6 +183,9 @@ class Shape:
         """Parse a normalised constant value (limb renderings only near `blob_lengths`)."""
         if "," in value:
             parts = value.split(",")
+            if _INT_LIST.fullmatch(value):  # every part parses: skip the per-part regex
+                ints = tuple(int(p, 16) if p[:2] == "0x" else int(p) for p in parts)
+                return Shape(ints, _limb_blobs(ints, parts, blob_lengths), value)
             parsed = [parse_int(part) for part in parts]
             ints = tuple(v for v in parsed if v is not None)
             if len(ints) != len(parsed):

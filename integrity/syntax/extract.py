@@ -10,6 +10,7 @@ import bisect
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from operator import attrgetter
 
 import tree_sitter
 
@@ -22,19 +23,21 @@ from integrity.syntax.literals import (
     always_pinned,
     is_upper_constant,
     looks_secret,
-    normal_number,
+    normal_numbers,
     number_literal,
     pinned_in_context,
     redact,
     string_literal,
     string_may_pin,
+    strings_may_pin,
     table_literal,
 )
-from integrity.syntax.names import after_assignment, is_direct, token_name, tree_name
+from integrity.syntax.names import after_assignment, token_name, tree_name
 from integrity.syntax.symbols import Definition, TreeScan, node_text
 from integrity.syntax.tokens import Span, TokenRanges
 
 _REGISTRY_MIN_BITS = 120
+_CANDIDATE_START = attrgetter("start")
 _SMALL_RAW = 7  # shorter number literals only matter as the whole value of a named constant
 
 
@@ -75,12 +78,12 @@ class _Enclosing:
 def _at_node(
     data: bytes,
     node: tree_sitter.Node,
+    direct: bool,
     raw: bytes,
     elements: tuple[bytes, ...],
     size: int,
     make: Callable[[], Literal | None],
 ) -> Candidate:
-    direct = is_direct(node)
     return Candidate(
         node.start_byte,
         node.end_byte,
@@ -111,30 +114,42 @@ def tree_candidates(
 ) -> list[Candidate]:
     """Candidates from one query pass: outermost tables, loose numbers, strings, #defines."""
     out: list[Candidate] = []
-    starts = [n.start_byte for n in scan.numbers]
-    consumed: set[int] = set()
+    numbers = scan.numbers
+    starts = [n.start_byte for n in numbers]
+    consumed: list[tuple[int, int]] = []  # index ranges of numbers inside tables
     table_end = -1
     for table in scan.tables:
         if table.start_byte < table_end:
             continue
         table_end = table.end_byte
         lo = bisect.bisect_left(starts, table.start_byte)
-        hi = bisect.bisect_left(starts, table.end_byte)
+        hi = bisect.bisect_left(starts, table_end, lo)
         if hi - lo >= 2:
-            consumed.update(range(lo, hi))
-            raws = tuple(data[n.start_byte : n.end_byte] for n in scan.numbers[lo:hi])
-            size = sum(len(r) for r in raws)
-            out.append(_at_node(data, table, b"", raws, size, _table_maker(raws, c_octal)))
-    for index, node in enumerate(scan.numbers):
-        if index in consumed:
-            continue
-        raw = data[node.start_byte : node.end_byte]
-        if len(raw) >= _SMALL_RAW or (len(raw) > 1 and is_direct(node)):
-            out.append(_at_node(data, node, raw, (), len(raw), _number_maker(raw, c_octal)))
-    for node in scan.strings:
-        raw = data[node.start_byte : node.end_byte]
-        if string_may_pin(raw, text_lengths):
-            out.append(_at_node(data, node, raw, (), len(raw), _string_maker(raw)))
+            consumed.append((lo, hi))
+            raws = tuple(data[n.start_byte : n.end_byte] for n in numbers[lo:hi])
+            size = sum(map(len, raws))
+            direct = table.id in scan.direct
+            maker = _table_maker(raws, c_octal)
+            out.append(_at_node(data, table, direct, b"", raws, size, maker))
+    taken = 0
+    for lo, hi in (*consumed, (len(numbers), len(numbers))):
+        for node in numbers[taken:lo]:
+            start, end = node.start_byte, node.end_byte
+            size = end - start
+            if size >= _SMALL_RAW or (size > 1 and node.id in scan.direct):
+                raw = data[start:end]
+                direct = node.id in scan.direct
+                maker = _number_maker(raw, c_octal)
+                out.append(_at_node(data, node, direct, raw, (), size, maker))
+        taken = hi
+    strings = scan.strings
+    spans = [(n.start_byte, n.end_byte) for n in strings]
+    for index in strings_may_pin(data, spans, text_lengths):
+        start, end = spans[index]
+        raw = data[start:end]
+        node = strings[index]
+        direct = node.id in scan.direct
+        out.append(_at_node(data, node, direct, raw, (), end - start, _string_maker(raw)))
     for node in scan.defines:
         name_node = node.child_by_field_name("name")
         value = node.child_by_field_name("value")
@@ -148,7 +163,7 @@ def tree_candidates(
                 value.start_byte, value.end_byte, raw, (), len(raw), True, maker, _fixed(name)
             )
         )
-    out.sort(key=lambda c: c.start)
+    out.sort(key=_CANDIDATE_START)
     return out
 
 
@@ -244,8 +259,7 @@ def _string_maker(raw: bytes) -> Callable[[], Literal | None]:
 
 def _table_maker(raws: tuple[bytes, ...], c_octal: bool) -> Callable[[], Literal | None]:
     def make() -> Literal | None:
-        values = [normal_number(_decode(r), c_octal) for r in raws]
-        kept = [v for v in values if v is not None]
+        kept = [v for v in normal_numbers(raws, c_octal) if v is not None]
         return table_literal(kept) if len(kept) >= 2 else None
 
     return make
@@ -277,7 +291,7 @@ def _worth_making(
         return True
     if registry is None:
         return False
-    first = [normal_number(_decode(e)) for e in cand.elements[:16]]
+    first = normal_numbers(cand.elements[:16])
     values = [int(v, 0) for v in first if v is not None]
     return registry.may_claim_table(values, len(cand.elements)) or registry.has_alias(cand.name())
 

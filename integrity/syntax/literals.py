@@ -8,8 +8,10 @@ number given to an UPPER_CASE constant. Values of names that look secret are sto
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -21,6 +23,7 @@ _HEX_TEXT = re.compile(r"[0-9a-fA-F]+")
 _HEX_SEPARATORS = re.compile(r"[\s:_-]")
 _ESCAPES = re.compile(r"(?:\\x[0-9a-fA-F]{2})+")
 _DECIMAL_TEXT = re.compile(r"[0-9]{39,}")
+_PLAIN_HEX = re.compile(rb"[0-9a-fA-F]+")
 
 
 def _words(text: str) -> frozenset[str]:
@@ -88,6 +91,20 @@ def normal_number(text: str, c_octal: bool = False) -> str | None:
     return hex(value) if cleaned.startswith(("0x", "0b", "0o")) else str(value)
 
 
+def normal_numbers(raws: Sequence[bytes], c_octal: bool = False) -> list[str | None]:
+    """`normal_number` of each raw literal, with fast paths for plain decimal and hex."""
+    out: list[str | None] = []
+    add = out.append
+    for raw in raws:
+        if raw.isdigit() and (raw[0] != 0x30 or len(raw) == 1):
+            add(raw.decode("ascii"))
+        elif raw[:2] in (b"0x", b"0X") and _PLAIN_HEX.fullmatch(raw, 2):
+            add(hex(int(raw, 16)))
+        else:
+            add(normal_number(raw.decode("utf-8", "replace"), c_octal))
+    return out
+
+
 def number_literal(text: str, c_octal: bool = False) -> Literal | None:
     """Normalised integer literal: hex-written ones as lower-case 0x.., others in decimal."""
     value = normal_number(text, c_octal)
@@ -125,6 +142,25 @@ def table_literal(values: list[str]) -> Literal:
 
 
 _INTERESTING_STRING = re.compile(rb"[0-9a-fA-F]{16}|\\x[0-9a-fA-F]{2}|[0-9]{39}")
+
+
+def strings_may_pin(
+    data: bytes, spans: Sequence[tuple[int, int]], text_lengths: frozenset[int]
+) -> list[int]:
+    """Indexes of the string spans of `data` that pass `string_may_pin`, with one regex pass
+    over their joined text (a match never crosses the line break joining them: none of its
+    bytes is one)."""
+    sizes = {size + quotes for size in text_lengths for quotes in (2, 3, 4)}
+    offsets: list[int] = []
+    at = 0
+    for start, end in spans:
+        offsets.append(at)
+        at += end - start + 1
+    joined = b"\n".join([data[start:end] for start, end in spans])
+    hit = {
+        bisect.bisect_right(offsets, m.start()) - 1 for m in _INTERESTING_STRING.finditer(joined)
+    }
+    return [i for i, (start, end) in enumerate(spans) if i in hit or end - start in sizes]
 
 
 def string_may_pin(raw: bytes, text_lengths: frozenset[int]) -> bool:

@@ -177,6 +177,123 @@ _CMAKE = """
 (macro_def) @sym.function
 """
 
+# Literals whose parent makes them the whole value of an assignment or declaration (names.py
+# _DIRECT_PARENTS, as captures: asking a node for its parent walks down from the root). Only
+# parent/child pairs the grammar allows: a query with an impossible pair does not compile.
+_DIRECT: dict[str, str] = {
+    "c": """
+(assignment_expression [(char_literal) (number_literal) (string_literal)] @direct)
+(enumerator [(char_literal) (number_literal) (string_literal)] @direct)
+(init_declarator [(char_literal) (initializer_list) (number_literal) (string_literal)] @direct)
+(initializer_pair [
+  (char_literal) (initializer_list) (number_literal) (string_literal)
+] @direct)
+""",
+    "cpp": """
+(assignment_expression [
+  (char_literal) (initializer_list) (number_literal) (raw_string_literal) (string_literal)
+] @direct)
+(enumerator [(char_literal) (number_literal) (raw_string_literal) (string_literal)] @direct)
+(field_declaration [
+  (char_literal) (initializer_list) (number_literal) (raw_string_literal) (string_literal)
+  (system_lib_string)
+] @direct)
+(init_declarator [
+  (char_literal) (initializer_list) (number_literal) (raw_string_literal) (string_literal)
+] @direct)
+(initializer_pair [
+  (char_literal) (initializer_list) (number_literal) (raw_string_literal) (string_literal)
+] @direct)
+""",
+    "python": """
+(assignment [(integer) (list) (set) (string) (tuple)] @direct)
+(augmented_assignment [(integer) (list) (set) (string) (tuple)] @direct)
+(expression_list [(integer) (list) (set) (string) (tuple)] @direct)
+(keyword_argument [(integer) (list) (set) (string) (tuple)] @direct)
+(pair [(integer) (list) (set) (string) (tuple)] @direct)
+""",
+    "javascript": """
+(assignment_expression [(array) (number) (regex) (string) (template_string)] @direct)
+(pair [(array) (number) (regex) (string) (template_string)] @direct)
+(variable_declarator [(array) (number) (regex) (string) (template_string)] @direct)
+""",
+    "typescript": """
+(assignment_expression [(array) (number) (regex) (string) (template_string)] @direct)
+(pair [(array) (number) (regex) (string) (template_string)] @direct)
+(variable_declarator [(array) (number) (regex) (string) (template_string)] @direct)
+""",
+    "tsx": """
+(assignment_expression [(array) (number) (regex) (string) (template_string)] @direct)
+(pair [(array) (number) (regex) (string) (template_string)] @direct)
+(variable_declarator [(array) (number) (regex) (string) (template_string)] @direct)
+""",
+    "go": """
+(expression_list [
+  (int_literal) (interpreted_string_literal) (raw_string_literal) (rune_literal)
+] @direct)
+(field_declaration [(interpreted_string_literal) (raw_string_literal)] @direct)
+""",
+    "java": """
+(assignment_expression [
+  (binary_integer_literal) (character_literal) (decimal_integer_literal) (hex_integer_literal)
+  (octal_integer_literal) (string_literal)
+] @direct)
+(variable_declarator [
+  (array_initializer) (binary_integer_literal) (character_literal) (decimal_integer_literal)
+  (hex_integer_literal) (octal_integer_literal) (string_literal)
+] @direct)
+""",
+    "php": """
+(assignment_expression [
+  (array_creation_expression) (encapsed_string) (heredoc) (integer) (nowdoc) (string)
+] @direct)
+(const_element [
+  (array_creation_expression) (encapsed_string) (heredoc) (integer) (nowdoc) (string)
+] @direct)
+(pair [
+  (array_creation_expression) (encapsed_string) (heredoc) (integer) (nowdoc) (string)
+] @direct)
+""",
+    "ruby": """
+(assignment [(array) (character) (heredoc_body) (integer) (regex) (string) (subshell)] @direct)
+(pair [(array) (character) (heredoc_body) (integer) (regex) (string) (subshell)] @direct)
+""",
+    "rust": """
+(assignment_expression [
+  (array_expression) (char_literal) (integer_literal) (raw_string_literal) (string_literal)
+] @direct)
+(const_item [
+  (array_expression) (char_literal) (integer_literal) (raw_string_literal) (string_literal)
+] @direct)
+(let_declaration [
+  (array_expression) (char_literal) (integer_literal) (raw_string_literal) (string_literal)
+] @direct)
+(static_item [
+  (array_expression) (char_literal) (integer_literal) (raw_string_literal) (string_literal)
+] @direct)
+""",
+    "bash": """
+(variable_assignment [(ansi_c_string) (array) (number) (raw_string) (string)] @direct)
+""",
+    "csharp": """
+(assignment_expression [
+  (character_literal) (initializer_expression) (integer_literal)
+  (interpolated_string_expression) (raw_string_literal) (string_literal)
+  (verbatim_string_literal)
+] @direct)
+(property_declaration [
+  (character_literal) (initializer_expression) (integer_literal)
+  (interpolated_string_expression) (raw_string_literal) (string_literal)
+  (verbatim_string_literal)
+] @direct)
+(variable_declarator [
+  (character_literal) (initializer_expression) (integer_literal)
+  (interpolated_string_expression) (raw_string_literal) (string_literal)
+  (verbatim_string_literal)
+] @direct)
+""",
+}
+
 _BROKEN = """
 [(ERROR) (MISSING)] @broken
 """
@@ -198,6 +315,11 @@ _SPECS: dict[str, LanguageSpec] = {
     "cmake": LanguageSpec(_CMAKE, newline_sensitive=True),
 }
 SPECS: dict[str, LanguageSpec] = {
-    name: LanguageSpec(spec.query + _BROKEN, spec.separator, spec.newline_sensitive, spec.blocks)
+    name: LanguageSpec(
+        spec.query + _DIRECT.get(name, "") + _BROKEN,
+        spec.separator,
+        spec.newline_sensitive,
+        spec.blocks,
+    )
     for name, spec in _SPECS.items()
 }

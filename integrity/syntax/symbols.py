@@ -52,6 +52,7 @@ class TreeScan:
     tables: tuple[tree_sitter.Node, ...]
     defines: tuple[tree_sitter.Node, ...]
     broken: tuple[tree_sitter.Node, ...] = ()  # ERROR nodes and MISSING tokens
+    direct: frozenset[int] = frozenset()  # ids of literals that are a whole assigned value
 
 
 def node_text(data: bytes, node: tree_sitter.Node, limit: int = _MAX_NAME) -> str:
@@ -133,7 +134,7 @@ def _definition(
         receiver = _go_receiver(data, node)
         name = f"{receiver}.{name}" if receiver else name
     outer = node
-    parent = node.parent
+    parent = node.parent if language == "python" else None  # a parent costs a walk from the root
     if parent is not None and parent.type == "decorated_definition":
         outer = parent
     end = outer.end_byte
@@ -241,6 +242,7 @@ def scan_tree(
         tables=_sorted(captures.get("table", [])),
         defines=_sorted(captures.get("define", [])),
         broken=tuple(captures.get("broken", ())),
+        direct=frozenset(node.id for node in captures.get("direct", ())),
     )
 
 
