@@ -22,7 +22,13 @@ from integrity.syntax.classify import Tag, classify_name, classify_path
 from integrity.syntax.constants import ConstantRegistry
 from integrity.syntax.extract import pin, token_candidates, tree_candidates
 from integrity.syntax.languages import Grammars, detect_language, has_grammar
-from integrity.syntax.regions import broken_regions, inside, lex_regions, patch_events
+from integrity.syntax.regions import (
+    broken_nodes,
+    broken_regions,
+    inside,
+    lex_regions,
+    patch_events,
+)
 from integrity.syntax.specs import SPECS
 from integrity.syntax.symbols import Definition, TreeScan, query_safe, scan_tree
 from integrity.syntax.tokens import REGEX_MAX_BYTES, Event, digest, normalise, token_ranges
@@ -141,7 +147,9 @@ def _with_tree(
     candidates = tree_candidates(scan, data, lang in _C_OCTAL, lengths)
     events: tuple[Event, ...] | list[Event] = scan.events
     if degraded:  # the broken regions' comments, strings and literals come from the regex lexer
-        regions = broken_regions(data, scan.broken, scan.tables, scan.events) or [(0, len(data))]
+        broken = broken_nodes(tree.root_node)
+        regions = broken_regions(data, broken, scan.tables, scan.events) if broken else []
+        regions = regions or [(0, len(data))]
         ranges = lex_regions(lang, data, regions)
         events = patch_events(scan.events, regions, ranges.events)
         starts = [start for start, _ in regions]

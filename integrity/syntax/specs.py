@@ -1,7 +1,7 @@
 """Per-language tree-sitter query text: one query per language captures, in a single C-side pass,
 definitions (`sym.<kind>`), qualifying scopes (`scope`), comments, string-like leaves kept verbatim,
-number literals, initialiser tables, (Python) indentation blocks and the broken spots (ERROR nodes,
-MISSING tokens) that the token lexer reads instead of the tree.
+number literals, initialiser tables, (Python) indentation blocks and the literals that are the
+whole value of an assignment or declaration.
 """
 
 from __future__ import annotations
@@ -294,10 +294,6 @@ _DIRECT: dict[str, str] = {
 """,
 }
 
-_BROKEN = """
-[(ERROR) (MISSING)] @broken
-"""
-
 _SPECS: dict[str, LanguageSpec] = {
     "c": LanguageSpec(_C, separator="::"),
     "cpp": LanguageSpec(_CPP, separator="::"),
@@ -316,7 +312,7 @@ _SPECS: dict[str, LanguageSpec] = {
 }
 SPECS: dict[str, LanguageSpec] = {
     name: LanguageSpec(
-        spec.query + _DIRECT.get(name, "") + _BROKEN,
+        spec.query + _DIRECT.get(name, ""),
         spec.separator,
         spec.newline_sensitive,
         spec.blocks,

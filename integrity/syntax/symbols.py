@@ -51,7 +51,6 @@ class TreeScan:
     strings: tuple[tree_sitter.Node, ...]
     tables: tuple[tree_sitter.Node, ...]
     defines: tuple[tree_sitter.Node, ...]
-    broken: tuple[tree_sitter.Node, ...] = ()  # ERROR nodes and MISSING tokens
     direct: frozenset[int] = frozenset()  # ids of literals that are a whole assigned value
 
 
@@ -241,7 +240,6 @@ def scan_tree(
         strings=_sorted(captures.get("string", [])),
         tables=_sorted(captures.get("table", [])),
         defines=_sorted(captures.get("define", [])),
-        broken=tuple(captures.get("broken", ())),
         direct=frozenset(node.id for node in captures.get("direct", ())),
     )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from integrity.syntax.languages import Grammars
-from integrity.syntax.regions import broken_regions, inside, patch_events
+from integrity.syntax.regions import broken_nodes, broken_regions, inside, patch_events
 from integrity.syntax.symbols import scan_tree
 from integrity.syntax.tokens import Span
 
@@ -75,8 +75,9 @@ def test_regions_cover_whole_lines_and_the_comments_they_cut() -> None:
     tree = grammars.parse("c", data)
     assert tree is not None and tree.root_node.has_error
     scan = scan_tree("c", tree, data, grammars)
-    assert scan is not None and scan.broken
-    regions = broken_regions(data, scan.broken, scan.tables, scan.events)
+    broken = broken_nodes(tree.root_node)
+    assert scan is not None and broken
+    regions = broken_regions(data, broken, scan.tables, scan.events)
     assert regions, "an ERROR node gives a region"
     starts = [s for s, _ in regions]
     assert all(data[s - 1 : s] in (b"", b"\n") for s, _ in regions)  # whole lines
@@ -102,3 +103,18 @@ def test_a_file_that_is_all_error_is_all_tokens() -> None:
     _, result = record("src/sha256.c", "c", src)
     assert result.degraded and result.parser == "tokens"
     assert result.token_digest is not None
+
+
+def test_broken_nodes_finds_errors_and_missing_tokens_and_gives_up_when_too_many() -> None:
+    data = b"int f() { return 1 }\nint x = (;\nint ok(void) { return 0; }\n"
+    tree = Grammars().parse("c", data)
+    assert tree is not None
+    found = broken_nodes(tree.root_node)
+    assert found is not None
+    assert sorted((n.is_missing, data.count(b"\n", 0, n.start_byte) + 1) for n in found) == [
+        (False, 2),
+        (True, 1),
+    ]
+    assert broken_nodes(tree.root_node, limit=2) is None
+    clean = Grammars().parse("c", b"int ok(void) { return 0; }\n")
+    assert clean is not None and broken_nodes(clean.root_node) == []
