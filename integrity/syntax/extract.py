@@ -33,6 +33,7 @@ from integrity.syntax.literals import (
     table_literal,
 )
 from integrity.syntax.names import after_assignment, token_name, tree_name
+from integrity.syntax.stringhints import strings_that_may_pin
 from integrity.syntax.symbols import Definition, TreeScan, node_text
 from integrity.syntax.tokens import Span, TokenRanges
 
@@ -190,59 +191,13 @@ def token_candidates(
         out.append(_at_offset(data, start, end, raw, (), _number_maker(raw, True)))
         i += 1
     strings = [(start, end) for start, end, span in ranges.events if span is Span.KEEP]
-    if len(strings) * _DENSE_STRINGS > len(data):
-        strings = _hinted(strings, data, text_lengths)
+    strings = strings_that_may_pin(strings, data, text_lengths)
     for start, end in strings:
         raw = data[start:end]
         if string_may_pin(raw, text_lengths):
             out.append(_at_offset(data, start, end, raw, (), _string_maker(raw)))
     out.sort(key=lambda c: c.start)
     return out
-
-
-# string_may_pin's content test is a match of 16 hex digits, \xHH or 39 digits. Where strings are
-# dense (gettext catalogs: one every 44 bytes), finding those once in the whole file at C speed
-# and skipping the strings no hit overlaps is cheaper than a regex per string. Exact: the scans
-# are leftmost-first and never pass a position that starts a match without covering it, so a
-# match inside a string is overlapped by a hit; string_may_pin still decides.
-_DENSE_STRINGS = 256  # bytes per string below which the whole-file scan pays
-_HEX = bytes(0x68 if chr(b) in "0123456789abcdefABCDEF" else 0x2E for b in range(256))
-_DIGIT = bytes(0x64 if chr(b) in "0123456789" else 0x2E for b in range(256))
-
-
-def _runs(text: bytes, needle: bytes, width: int) -> list[tuple[int, int]]:
-    found: list[tuple[int, int]] = []
-    at = text.find(needle)
-    while at >= 0:
-        found.append((at, at + width))
-        at = text.find(needle, at + width)
-    return found
-
-
-def _hinted(
-    strings: list[tuple[int, int]], data: bytes, text_lengths: frozenset[int]
-) -> list[tuple[int, int]]:
-    """The strings that string_may_pin could accept: a hint overlaps them, or their size is a
-    registry text size plus quotes."""
-    hits = sorted(
-        _runs(data.translate(_HEX), b"h" * 16, 16)
-        + _runs(data, b"\\x", 4)
-        + _runs(data.translate(_DIGIT), b"d" * 39, 39)
-    )
-    merged: list[tuple[int, int]] = []
-    for start, end in hits:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    starts = [start for start, _ in merged]
-    sizes = {size + quotes for size in text_lengths for quotes in (2, 3, 4)}
-    kept: list[tuple[int, int]] = []
-    for start, end in strings:
-        at = bisect.bisect_left(starts, end) - 1
-        if (at >= 0 and merged[at][1] > start) or end - start in sizes:
-            kept.append((start, end))
-    return kept
 
 
 def _decode(raw: bytes) -> str:
