@@ -1,12 +1,13 @@
 """Token-level view of a file: comment/string/number ranges and the normalised token stream.
 
-Two producers of ranges: Pygments (files with no grammar) and a fast one-regex lexer (files whose
-grammar failed, files too large for Pygments, languages Pygments does not know, e.g. m4). One
-consumer: `normalise`, which turns a byte range into comment- and whitespace-free pieces so that a
-comment-only or whitespace-only edit keeps every digest, while string contents, line breaks in
-newline-terminated languages (JS/TS, Go, Ruby, Bash, CMake, token-level files) and indentation
-blocks (Python, as markers) are kept. A whitespace run survives, as one separator, only between
-two word characters (`int x`) or two operator characters (`a + +b` is not `a++b`).
+Two producers of ranges: the fast family regexes (syntax/fastlex.py: every language with a
+family, in syntax/families.py, and any file whose grammar failed or is too large) and Pygments,
+the fallback for the other languages it knows. One consumer: `normalise`, which turns a byte
+range into comment- and whitespace-free pieces so that a comment-only or whitespace-only edit
+keeps every digest, while string contents, line breaks in newline-terminated languages (JS/TS,
+Go, Ruby, Bash, CMake, token-level files) and indentation blocks (Python, as markers) are kept.
+A whitespace run survives, as one separator, only between two word characters (`int x`) or two
+operator characters (`a + +b` is not `a++b`).
 """
 
 from __future__ import annotations
@@ -44,10 +45,14 @@ __all__ = [
 
 PYGMENTS_MAX_BYTES = 1 << 20
 
-# control bytes that could be mistaken for the normaliser's own markers become \x7f (and, when
-# line breaks matter, \n becomes the line marker \x1e right away)
-_CTRL_TABLE = bytes(0x7F if b <= 0x08 or 0x0E <= b <= 0x1F else b for b in range(256))
-_CTRL_LINES = _CTRL_TABLE.replace(b"\n", b"\x1e")
+# control bytes that could be mistaken for the normaliser's own markers become \x7f, whitespace
+# becomes the separator \x10 (and, when line breaks matter, \n the line marker \x1e)
+_WHITESPACE = b" \t\n\r\x0b\x0c"  # what bytes.split() splits on
+_CTRL_TABLE = bytes(
+    0x10 if b in _WHITESPACE else 0x7F if b <= 0x08 or 0x0E <= b <= 0x1F else b for b in range(256)
+)
+_CTRL_LINES = _CTRL_TABLE[:10] + b"\x1e" + _CTRL_TABLE[11:]
+_SEPARATOR_RUNS = re.compile(rb"\x10\x10+")
 _LINE_RUNS = re.compile(rb"\x1e\x1e+")
 
 
@@ -58,12 +63,13 @@ def _byte_table(values: dict[int, int], default: int | None = None) -> bytes:
 # After collapsing every whitespace run to one separator, it survives (as \x1f) only between two
 # word characters (`int x`) or two operator characters (`a + +b` is not `a++b`). Done on the
 # whole text at once with big-integer arithmetic, one byte per 8 bits (a per-space regex was the
-# slowest step of the token path): runs are joined by \x10 (a byte _CTRL_TABLE never lets
-# through) and coded: word byte 1, operator byte 2, separator 0b1100. At each byte, codes >> 2
-# has 0b11 in its two low bits at separators only (bits shifted in from the byte before land in
-# bits 6-7, which no code has), codes >> 8 and codes << 8 hold the left and right neighbours'
-# codes; their AND is 1 or 2 exactly at the separators to keep. Adding it turns those into 0x11
-# or 0x12 (no carry), which the last translate maps to \x1f while it deletes every other \x10.
+# slowest step of the token path). Whitespace is already the separator \x10 (_CTRL_TABLE lets no
+# other \x10 through); bytes are coded: word 1, operator 2, separator 0b1100. At each byte,
+# codes >> 2 has 0b11 in its two low bits at separators only (bits shifted in from the byte
+# before land in bits 6-7, which no code has), codes >> 8 and codes << 8 hold the left and right
+# neighbours' codes; their AND is 1 or 2 exactly at the separators to keep. Adding it turns those
+# into 0x11 or 0x12 (no carry), which the last translate maps to \x1f while it deletes every
+# other \x10.
 _WORD_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_$" + bytes(
     range(0x80, 0x100)
 )
@@ -75,8 +81,8 @@ _KEPT = _byte_table({0x11: 0x1F, 0x12: 0x1F})
 
 
 def _squeeze(text: bytes) -> bytes:
-    """Whitespace runs removed, or one \x1f between two word or two operator characters."""
-    text = b"\x10".join(text.split())
+    """Separator (\x10) runs removed, or one \x1f between two word or two operator characters."""
+    text = _SEPARATOR_RUNS.sub(b"\x10", text).strip(b"\x10")
     codes = int.from_bytes(text.translate(_CODES), "big")
     kept = (codes >> 2) & (codes >> 8) & (codes << 8)
     return (int.from_bytes(text, "big") + kept).to_bytes(len(text), "big").translate(_KEPT, b"\x10")
@@ -128,7 +134,7 @@ def normalise(
             next_cut = cuts[ci] if ci < len(cuts) else len(data) + 1
         add(src[pos:start])
         if span is drop:
-            add(b" ")
+            add(b"\x10")
         elif span is keep:
             add(b"\x1d")
             kept.append(data[start:end])
