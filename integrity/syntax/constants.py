@@ -13,6 +13,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import repeat
 from pathlib import Path
 from types import MappingProxyType
 
@@ -153,7 +154,8 @@ def normalise_name(name: str) -> str:
 
 
 _INT = re.compile(r"(0x[0-9a-f]+|[0-9]+)")
-_INT_LIST = re.compile(r"(?:0x[0-9a-f]+|[0-9]+)(?:,(?:0x[0-9a-f]+|[0-9]+))*")
+_HEX_LIST = re.compile(r"0x[0-9a-f]+(?:,0x[0-9a-f]+)*")
+_DECIMAL_LIST = re.compile(r"[0-9]+(?:,[0-9]+)*")
 _HEX = re.compile(r"[0-9a-f]+")
 
 
@@ -183,14 +185,19 @@ class Shape:
         """Parse a normalised constant value (limb renderings only near `blob_lengths`)."""
         if "," in value:
             parts = value.split(",")
-            if _INT_LIST.fullmatch(value):  # every part parses: skip the per-part regex
-                ints = tuple(int(p, 16) if p[:2] == "0x" else int(p) for p in parts)
-                return Shape(ints, _limb_blobs(ints, parts, blob_lengths), value)
-            parsed = [parse_int(part) for part in parts]
-            ints = tuple(v for v in parsed if v is not None)
-            if len(ints) != len(parsed):
-                return Shape((), (), value)
-            return Shape(ints, _limb_blobs(ints, parts, blob_lengths), value)
+            # every part parses: no regex per part (tables run to tens of thousands)
+            if _HEX_LIST.fullmatch(value):
+                ints = tuple(map(int, parts, repeat(16, len(parts))))
+                widest = max(map(len, parts)) - 2
+            elif _DECIMAL_LIST.fullmatch(value):
+                ints, widest = tuple(map(int, parts)), 0
+            else:
+                parsed = [parse_int(part) for part in parts]
+                ints = tuple(v for v in parsed if v is not None)
+                if len(ints) != len(parsed):
+                    return Shape((), (), value)
+                widest = max((len(r) - 2 for r in parts if r.startswith("0x")), default=0)
+            return Shape(ints, _limb_blobs(ints, widest, blob_lengths), value)
         number = parse_int(value)
         if number is not None:
             return Shape((), (format(number, "x"),), value)
@@ -221,10 +228,10 @@ class Shape:
 
 
 def _limb_blobs(
-    ints: tuple[int, ...], raw: list[str], blob_lengths: frozenset[int] | None
+    ints: tuple[int, ...], widest: int, blob_lengths: frozenset[int] | None
 ) -> tuple[str, ...]:
-    """Big-endian and little-endian-limb hex renderings of an integer table."""
-    widest = max((len(r) - 2 for r in raw if r.startswith("0x")), default=0)
+    """Big-endian and little-endian-limb hex renderings of an integer table (`widest`: hex
+    digits of its widest hex-written element)."""
     bits = max(max(ints).bit_length() if ints else 0, widest * 4)
     width = next((w for w in (8, 16, 32, 64) if bits <= w), 0)
     if not width:
