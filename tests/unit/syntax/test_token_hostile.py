@@ -78,10 +78,10 @@ def test_family_regex_is_linear(family: str) -> None:
         if seconds > worst[0]:
             worst = (seconds, unit)
     unit = worst[1]
-    small = min(_timed(family, unit * (SMALL // len(unit))) for _ in range(2))
-    big = min(_timed(family, unit * (BIG // len(unit))) for _ in range(2))
+    small = min(_timed(family, unit * (SMALL // len(unit))) for _ in range(3))
+    big = min(_timed(family, unit * (BIG // len(unit))) for _ in range(3))
     assert big / (BIG / 1e6) < MAX_SECONDS_PER_MB, (family, unit)
-    assert big < max(small, 0.005) * MAX_GROWTH, (family, unit, small, big)
+    assert big < max(small, 0.02) * MAX_GROWTH, (family, unit, small, big)
 
 
 def test_sniffer_is_bounded() -> None:
