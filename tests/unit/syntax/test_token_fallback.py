@@ -1,4 +1,4 @@
-"""Files with no grammar: Pygments (or the regex lexer) still knows literals and comments."""
+"""Files with no grammar: the family regexes (or Pygments) still know literals and comments."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import pytest
 
 from integrity.syntax.analyze import analyze
 from integrity.syntax.languages import Grammars, detect_language
+from integrity.syntax.tokens import token_ranges
 
 from .helpers import record
 
@@ -37,15 +38,16 @@ all:
 @pytest.mark.parametrize(
     ("path", "language", "source", "key", "value", "lexer_prefix"),
     [
-        ("tool.pl", "perl", PERL, "K0#0", "0x428a2f98d728ae22", "pygments"),
+        ("tool.pl", "perl", PERL, "K0#0", "0x428a2f98d728ae22", "regex:perl"),
         ("configure.ac", "autoconf", M4, "<file>#0", "0x9e3779b97f4a7c15", "regex:m4"),
-        ("Makefile", "make", MAKEFILE, "MAGIC#0", "0x243f6a8885a308d3", "pygments"),
+        ("Makefile", "make", MAKEFILE, "MAGIC#0", "0x243f6a8885a308d3", "regex:make"),
     ],
 )
 def test_token_fallback_finds_constants(
     path: str, language: str, source: str, key: str, value: str, lexer_prefix: str
 ) -> None:
     result = analyze(path, language, source.encode(), Grammars())
+    assert token_ranges(language, source.encode(), prefer_pygments=True).lexer == lexer_prefix
     assert result.parser == "tokens"
     assert not result.degraded
     assert result.tree is None
@@ -82,7 +84,7 @@ def test_makefile_line_structure_is_significant() -> None:
     assert old.token_digest != joined.token_digest
 
 
-def test_language_detection_by_shebang_and_pygments_guess() -> None:
+def test_language_detection_by_shebang_and_content_markers() -> None:
     assert detect_language("scripts/run", b"#!/usr/bin/env perl\nprint 1;\n") == "perl"
     assert detect_language("x/unknown.zz", b"#!/bin/sh\necho hi\n") == "bash"
     guessed = detect_language("bin/tool", b"use strict;\nmy $x = 1;\nprint $x;\n")
