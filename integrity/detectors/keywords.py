@@ -38,6 +38,10 @@ class KeywordIndex:
                 flags=[flags] * len(self._words),
             )
 
+    def __reduce__(self) -> tuple[type[KeywordIndex], tuple[tuple[bytes, ...]]]:
+        """Pickles as its keywords (a hyperscan database does not pickle); recompiled on load."""
+        return (KeywordIndex, ((*self._always, *self._words),))
+
     def covers(self, keywords: Iterable[bytes]) -> bool:
         """True when every one of these keywords was compiled into this index."""
         known = set(self._words) | self._always

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -23,6 +25,12 @@ def test_index_reports_present_keywords_case_insensitively() -> None:
     assert keywords_in(view, lower_keywords(["popen", "getenv"]), index)
     assert not keywords_in(view, lower_keywords(["popen"]), index)
     assert keywords_in(view, (), index)
+
+
+def test_index_pickles_as_its_keywords() -> None:
+    index = pickle.loads(pickle.dumps(KeywordIndex((*WORDS, b""))))
+    view = FileView(path="a.sh", language="bash", after=b"popen(x)")
+    assert index.present(view) == {b"popen", b""}
 
 
 def test_an_index_missing_a_keyword_is_not_used() -> None:
