@@ -33,6 +33,16 @@ def _line_start(chars: bytes) -> bytes:
     return opener + b"(?:" + b"|".join(exact) + b")[^\\n]*"
 
 
+def _lines(*patterns: bytes) -> tuple[bytes, ...]:
+    """Comments that run to the end of their line, each extended over the comment lines right
+    below it (blanks before them allowed): one event per block instead of one per line. The
+    normalised text is the same: a comment is a separator either way, and the line break after
+    the block stays. (Only for languages with no grammar: a degraded tree's symbol cuts could
+    fall between the lines of a block.)"""
+    either = b"(?:" + b"|".join(patterns) + b")"
+    return tuple(p + rb"(?:\n[ \t]*+" + either + b")*+" for p in patterns)
+
+
 FAMILIES: dict[str, tuple[tuple[bytes, ...], tuple[bytes, ...]]] = {
     # family: (comment patterns, string patterns)
     "c": ((_BLOCK, _SLASHES), (_STR_DQ, _STR_SQ)),
@@ -42,32 +52,32 @@ FAMILIES: dict[str, tuple[tuple[bytes, ...], tuple[bytes, ...]]] = {
     "hash": ((_HASH,), (_STR_DQ, _STR_SQ)),
     "python": ((_HASH,), (_TRIPLE_DQ, _TRIPLE_SQ, _STR_DQ, _STR_SQ)),
     "php": ((_BLOCK, _SLASHES, _HASH), (_STR_DQ, _STR_SQ)),
-    "m4": ((rb"d(?<!\wd)nl(?!\w)[^\n]*", _HASH), (_STR_DQ,)),
-    "dash": ((rb"--[^\n]*",), (_STR_DQ, _STR_SQ)),
+    "m4": (_lines(rb"d(?<!\wd)nl(?!\w)[^\n]*", _HASH), (_STR_DQ,)),
+    "dash": (_lines(rb"--[^\n]*"), (_STR_DQ, _STR_SQ)),
     "lua": (
-        (rb"--\[\[.*?(?:\]\]|\Z)", rb"--\[=\[.*?(?:\]=\]|\Z)", rb"--[^\n]*"),
+        (rb"--\[\[.*?(?:\]\]|\Z)", rb"--\[=\[.*?(?:\]=\]|\Z)", *_lines(rb"--[^\n]*")),
         (rb"\[\[.*?(?:\]\]|\Z)", rb"\[=\[.*?(?:\]=\]|\Z)", _STR_DQ, _STR_SQ),
     ),
     "perl": (
-        (rb"#(?<!\$#)[^\n]*", rb"=(?<![^\n]=)[A-Za-z]\w*.*?(?:\n=cut\b[^\n]*|\Z)"),
+        (*_lines(rb"#(?<!\$#)[^\n]*"), rb"=(?<![^\n]=)[A-Za-z]\w*.*?(?:\n=cut\b[^\n]*|\Z)"),
         (_STR_DQ, _STR_SQ),
     ),
-    "make": ((rb"#(?<!\\#)[^\n]*",), (_STR_DQ, _STR_SQ)),
-    "yaml": ((rb"#(?<![^ \t\n]#)[^\n]*",), (_STR_DQ, _STR_SQ)),
-    "toml": ((_HASH,), (_TRIPLE_DQ, _TRIPLE_SQ, _STR_DQ, _STR_SQ)),
-    "ini": ((_line_start(b";#"),), (_STR_DQ,)),
-    "properties": ((_line_start(b"#!"),), ()),
-    "dockerfile": ((_line_start(b"#"),), (_STR_DQ, _STR_SQ)),
+    "make": (_lines(rb"#(?<!\\#)[^\n]*"), (_STR_DQ, _STR_SQ)),
+    "yaml": (_lines(rb"#(?<![^ \t\n]#)[^\n]*"), (_STR_DQ, _STR_SQ)),
+    "toml": (_lines(_HASH), (_TRIPLE_DQ, _TRIPLE_SQ, _STR_DQ, _STR_SQ)),
+    "ini": (_lines(_line_start(b";#")), (_STR_DQ,)),
+    "properties": (_lines(_line_start(b"#!")), ()),
+    "dockerfile": (_lines(_line_start(b"#")), (_STR_DQ, _STR_SQ)),
     "powershell": ((rb"<\#.*?(?:\#>|\Z)", _HASH), (_STR_DQ, _STR_SQ)),
     "batch": (
-        (rb"[rR](?<![\w.%-][rR])[eE][mM](?![\w.-])[^\n]*", rb"::(?<![^\n \t@]::)[^\n]*"),
+        _lines(rb"[rR](?<![\w.%-][rR])[eE][mM](?![\w.-])[^\n]*", rb"::(?<![^\n \t@]::)[^\n]*"),
         (rb'"[^"\n]*"?',),
     ),
-    "vbscript": ((rb"'[^\n]*", rb"[rR](?<![\w.%-][rR])[eE][mM](?![\w.-])[^\n]*"), (_STR_DQ,)),
-    "gettext": ((_HASH,), (_STR_DQ,)),
+    "vbscript": (_lines(rb"'[^\n]*", rb"[rR](?<![\w.%-][rR])[eE][mM](?![\w.-])[^\n]*"), (_STR_DQ,)),
+    "gettext": (_lines(_HASH), (_STR_DQ,)),
     "xml": ((_SGML,), ()),  # strings: quoted attribute values (CONTAINERS)
     "markdown": ((_SGML,), (_STR_DQ,)),
-    "groff": ((rb"[.']\\[\"#][^\n]*", rb"\\[\"#][^\n]*"), (rb'"[^"\n]*"?',)),
+    "groff": (_lines(rb"[.']\\[\"#][^\n]*", rb"\\[\"#][^\n]*"), (rb'"[^"\n]*"?',)),
     "text": ((), (_STR_DQ,)),
 }
 

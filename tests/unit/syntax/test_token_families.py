@@ -13,7 +13,7 @@ from integrity.syntax.extract import token_candidates
 from integrity.syntax.fastlex import family_of, regex_ranges
 from integrity.syntax.languages import Grammars
 from integrity.syntax.literals import string_may_pin
-from integrity.syntax.tokens import Span, token_ranges
+from integrity.syntax.tokens import Event, Span, normalise, token_ranges
 
 
 @pytest.fixture(scope="module")
@@ -201,3 +201,47 @@ def test_dense_string_prefilter_is_exact(parts: list[str]) -> None:
     expected = [raw for raw in strings if string_may_pin(raw, lengths)]
     found = [c.raw for c in token_candidates(ranges, data, lengths) if c.raw[:1] == b'"']
     assert found == expected
+
+
+def _per_line(data: bytes, events: tuple[Event, ...]) -> list[Event]:
+    """The events with each comment block split back into its single-line comments."""
+    out: list[Event] = []
+    for start, end, span in events:
+        if span is not Span.DROP or b"\n" not in data[start:end]:
+            out.append((start, end, span))
+            continue
+        at = start
+        for line in data[start:end].split(b"\n"):
+            blanks = len(line) - len(line.lstrip(b" \t"))
+            out.append((at + blanks, at + len(line), span))
+            at += len(line) + 1
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["gettext", "groff", "m4", "sql", "perl", "make", "ini", "batch", "lua"]),
+    st.lists(
+        st.sampled_from(["#", "\n", " ", "\t", "a", "12", '"', ";", '.\\"', "dnl ", "--", "REM "]),
+        max_size=40,
+    ),
+    st.booleans(),
+)
+def test_comment_blocks_normalise_like_their_lines(
+    language: str, parts: list[str], lines: bool
+) -> None:
+    data = "".join(parts).encode()
+    ranges = regex_ranges(language, data)
+    assert normalise(data, ranges.events, [], lines) == normalise(
+        data, _per_line(data, ranges.events), [], lines
+    )
+
+
+def test_comment_lines_are_one_event() -> None:
+    data = b'# one\n#: src/a.c:1\n  # two\nmsgid "x"\n# three\n'
+    events = regex_ranges("gettext", data).events
+    assert [(data[s:e], span) for s, e, span in events] == [
+        (b"# one\n#: src/a.c:1\n  # two", Span.DROP),
+        (b'"x"', Span.KEEP),
+        (b"# three", Span.DROP),
+    ]
