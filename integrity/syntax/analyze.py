@@ -94,6 +94,7 @@ def _symbols(
 ) -> tuple[Symbol, ...]:
     index = {position: i for i, position in enumerate(cuts)}
     out: list[Symbol] = []
+    path_only = tuple(tag for tag in _TAG_ORDER if tag in path_tags)
     for item in definitions:
         # the pieces of the definition but not of its name, each followed by a separator
         first, last = index[item.start] + 1, index[item.end] + 1
@@ -101,7 +102,12 @@ def _symbols(
         kept = pieces[first : max(first, min(last, name_first))]
         kept += pieces[max(first, name_last) : last]
         h = hashlib.sha256(b"\x1c".join(kept) + b"\x1c" if kept else b"")
-        tags = set(classify_name(item.name)) | set(path_tags)
+        name_tags = classify_name(item.name)
+        if name_tags:
+            tags = set(name_tags) | set(path_tags)
+            sensitive = tuple(tag for tag in _TAG_ORDER if tag in tags)
+        else:
+            sensitive = path_only
         out.append(
             Symbol(
                 name=item.name,
@@ -109,7 +115,7 @@ def _symbols(
                 start_line=item.start_line,
                 end_line=item.end_line,
                 digest=h.hexdigest()[:32],
-                sensitive=tuple(tag for tag in _TAG_ORDER if tag in tags),
+                sensitive=sensitive,
             )
         )
     return tuple(out)

@@ -73,6 +73,8 @@ class ConstantRegistry:
     _by_element: Mapping[int, tuple[RegistryEntry, ...]] = field(
         init=False, repr=False, compare=False
     )
+    _blob_lengths: frozenset[int] = field(init=False, repr=False, compare=False)
+    _text_lengths: frozenset[int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         names: dict[str, RegistryEntry] = {}
@@ -95,6 +97,8 @@ class ConstantRegistry:
             ("_by_element", _frozen(elements)),
         ):
             object.__setattr__(self, name, MappingProxyType(index))
+        object.__setattr__(self, "_blob_lengths", frozenset(blobs))
+        object.__setattr__(self, "_text_lengths", frozenset(texts))
 
     def by_id(self, entry_id: str) -> RegistryEntry | None:
         """The entry with this id."""
@@ -116,7 +120,7 @@ class ConstantRegistry:
 
     def text_lengths(self) -> frozenset[int]:
         """Lengths of the string constants (a cheap prefilter for string literals)."""
-        return frozenset(self._by_text_length)
+        return self._text_lengths
 
     def claim(self, value: str, name: str | None = None) -> RegistryEntry | None:
         """The entry a constant claims to follow, by name or by (most of) its value."""
@@ -124,7 +128,7 @@ class ConstantRegistry:
             entry = self._by_name.get(normalise_name(name))
             if entry is not None:
                 return entry
-        shape = Shape.of(value, frozenset(self._by_blob_length))
+        shape = Shape.of(value, self._blob_lengths)
         candidates: dict[str, RegistryEntry] = {}
         for blob in shape.blobs:
             candidates.update((e.id, e) for e in self._by_blob_length.get(len(blob), ()))

@@ -7,7 +7,6 @@ numbers, so they survive unrelated edits.
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from operator import attrgetter
@@ -39,6 +38,7 @@ from integrity.syntax.tokens import Span, TokenRanges
 
 _REGISTRY_MIN_BITS = 120
 _CANDIDATE_START = attrgetter("start")
+_NODE_START = attrgetter("start_byte")
 _SMALL_RAW = 7  # shorter number literals only matter as the whole value of a named constant
 
 
@@ -117,6 +117,9 @@ def tree_candidates(
     out: list[Candidate] = []
     numbers = scan.numbers
     starts = [n.start_byte for n in numbers]
+    if starts != sorted(starts):  # captures come in document order; never trust it blindly
+        numbers = tuple(sorted(numbers, key=_NODE_START))
+        starts.sort()
     consumed: list[tuple[int, int]] = []  # index ranges of numbers inside tables
     table_end = -1
     for table in scan.tables:
@@ -144,9 +147,9 @@ def tree_candidates(
                 out.append(_at_node(data, node, direct, raw, (), size, maker))
         taken = hi
     strings = scan.strings
-    spans = [(n.start_byte, n.end_byte) for n in strings]
+    spans = scan.string_events
     for index in strings_may_pin(data, spans, text_lengths):
-        start, end = spans[index]
+        start, end, _ = spans[index]
         raw = data[start:end]
         node = strings[index]
         direct = node.id in scan.direct
@@ -224,11 +227,15 @@ def _fixed(name: str) -> Callable[[], str | None]:
     return lambda: name
 
 
-def _line_of(data: bytes, newlines: list[int], position: int) -> int:
-    if not newlines:
-        newlines.extend(m.start() for m in re.finditer(b"\n", data))
-        newlines.append(len(data) + 1)
-    return bisect.bisect_left(newlines, position) + 1
+def _line_of(data: bytes, counted: list[int], position: int) -> int:
+    """1-based line of a position; `counted` is [offset, newlines before it] of the last call
+    (positions come in order, so the line breaks are counted once, in C)."""
+    at, lines = counted
+    if position < at:
+        at, lines = 0, 0
+    lines += data.count(b"\n", at, position)
+    counted[:] = [position, lines]
+    return lines + 1
 
 
 def _worth_making(
@@ -273,7 +280,7 @@ def pin(
     index_of = {id(d): i for i, d in enumerate(definitions)}
     text_sizes = registry.text_lengths() if registry is not None else frozenset()
     counters: dict[str, int] = {}
-    newlines: list[int] = []
+    counted = [0, 0]
     out: list[Constant] = []
     for cand in candidates:
         symbol = enclosing.at(cand.start)
@@ -314,7 +321,7 @@ def pin(
             Constant(
                 key=f"{base}#{index}",
                 value=value,
-                line=_line_of(data, newlines, cand.start),
+                line=_line_of(data, counted, cand.start),
                 symbol=qualname,
                 standard=entry.id if entry is not None else None,
             )

@@ -153,22 +153,26 @@ _INTERESTING_STRING = re.compile(rb"[0-9a-fA-F]{16}|\\x[0-9a-fA-F]{2}|[0-9]{39}"
 
 
 def strings_may_pin(
-    data: bytes, spans: Sequence[tuple[int, int]], text_lengths: frozenset[int]
+    data: bytes, spans: Sequence[tuple[int, int, object]], text_lengths: frozenset[int]
 ) -> list[int]:
-    """Indexes of the string spans of `data` that pass `string_may_pin`, with one regex pass
-    over their joined text (a match never crosses the line break joining them: none of its
-    bytes is one)."""
+    """Indexes of the string spans (start, end, any) of `data` that pass `string_may_pin`, with
+    one regex pass over their joined text (a match never crosses the line break joining them:
+    none of its bytes is one)."""
     sizes = {size + quotes for size in text_lengths for quotes in (2, 3, 4)}
     offsets: list[int] = []
     at = 0
-    for start, end in spans:
+    for start, end, _ in spans:
         offsets.append(at)
         at += end - start + 1
-    joined = b"\n".join([data[start:end] for start, end in spans])
-    hit = {
-        bisect.bisect_right(offsets, m.start()) - 1 for m in _INTERESTING_STRING.finditer(joined)
-    }
-    return [i for i, (start, end) in enumerate(spans) if i in hit or end - start in sizes]
+    joined = b"\n".join([data[start:end] for start, end, _ in spans])
+    hit: set[int] = set()
+    search = _INTERESTING_STRING.search
+    found = search(joined)
+    while found is not None:  # one search per string with a hit, not per hit
+        index = bisect.bisect_right(offsets, found.start()) - 1
+        hit.add(index)
+        found = search(joined, offsets[index + 1]) if index + 1 < len(offsets) else None
+    return [i for i, (start, end, _) in enumerate(spans) if i in hit or end - start in sizes]
 
 
 def string_may_pin(raw: bytes, text_lengths: frozenset[int]) -> bool:

@@ -52,6 +52,7 @@ class TreeScan:
     tables: tuple[tree_sitter.Node, ...]
     defines: tuple[tree_sitter.Node, ...]
     direct: frozenset[int] = frozenset()  # ids of literals that are a whole assigned value
+    string_events: tuple[Event, ...] = ()  # (start, end, KEEP) of each of `strings`
 
 
 def node_text(data: bytes, node: tree_sitter.Node, limit: int = _MAX_NAME) -> str:
@@ -189,10 +190,12 @@ def qualify(definitions: list[Definition], spec: LanguageSpec) -> tuple[Definiti
     return tuple(out)
 
 
-def _events(captures: dict[str, list[tree_sitter.Node]], spec: LanguageSpec) -> list[Event]:
-    drop, keep = Span.DROP, Span.KEEP
+def _events(
+    captures: dict[str, list[tree_sitter.Node]], spec: LanguageSpec, strings: list[Event]
+) -> list[Event]:
+    drop = Span.DROP
     events: list[Event] = [(n.start_byte, n.end_byte, drop) for n in captures.get("comment", ())]
-    events.extend((n.start_byte, n.end_byte, keep) for n in captures.get("string", ()))
+    events.extend(strings)
     if not spec.blocks:
         events.sort()  # tuples compare in C; ranges never share a start here
         return events
@@ -233,13 +236,19 @@ def scan_tree(
                 definition = _definition(data, node, capture, language)
                 if definition is not None:
                     found.append(definition)
+    # one capture name's nodes come in document order (tree-sitter returns captures in order);
+    # tables are sorted all the same (candidates rely on it), numbers checked where used
+    strings = captures.get("string", [])
+    keep = Span.KEEP
+    string_events = [(n.start_byte, n.end_byte, keep) for n in strings]
     return TreeScan(
         definitions=qualify(found, spec),
-        events=tuple(_events(captures, spec)),
-        numbers=_sorted(captures.get("number", [])),
-        strings=_sorted(captures.get("string", [])),
+        events=tuple(_events(captures, spec, string_events)),
+        numbers=tuple(captures.get("number", ())),
+        strings=tuple(strings),
         tables=_sorted(captures.get("table", [])),
-        defines=_sorted(captures.get("define", [])),
+        defines=tuple(captures.get("define", ())),
+        string_events=tuple(string_events),
         direct=frozenset(node.id for node in captures.get("direct", ())),
     )
 
