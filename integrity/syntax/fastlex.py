@@ -62,6 +62,11 @@ def _first_atom(pattern: bytes) -> bytes:
     return body
 
 
+def _opens(firsts: bytes, byte: int) -> bool:
+    """Whether `byte` may open a comment, string or container (`firsts`: their first bytes)."""
+    return bool(firsts) and re.match(b"[" + firsts + b"]", bytes([byte])) is not None
+
+
 def _gap(comments: tuple[bytes, ...]) -> bytes:
     """What may separate two elements of a table: blanks, brackets, casts and calls, comments,
     and at least one comma."""
@@ -108,10 +113,10 @@ def _compile(family: str) -> _Lexer:
     opened = _token(comments, strings, container, named=False)[0]
     # `=`, `:` and `>` that open nothing else in the family and cannot start an assignment
     # are skipped without trying every token (XML has a `>` and a `<` every 46 bytes)
-    signs = [sign for sign in (b"=", b":", b">") if not re.match(b"[" + firsts + b"]", sign)]
-    quick = [b"[" + b"".join(s for s in signs if s != b">") + b"](?!" + _SPACE + b"{0,7}+[0-9])"]
-    quick = quick if len(signs) - (b">" in signs) else []
-    quick += [rb">(?<!=>)"] if b">" in signs else []
+    window = _SPACE + b"{0,%d}+" % (ASSIGNMENT_WINDOW - 1)
+    signs = bytes(sign for sign in b"=:" if not _opens(firsts, sign))
+    quick = [b"[" + signs + b"](?!" + window + b"[0-9])"] if signs else []
+    quick += [] if _opens(firsts, ord(">")) else [rb">(?<!=>)"]
     skip = b"|".join(
         (
             b"[^0-9" + others + b"]++",
