@@ -53,8 +53,9 @@ class QueryBundle:
         self._index = run_index(index, words)
         self._compiled = compiled
         self._owner = compiled.owners
-        self._calls = compiled.predicates or tuple(() for _ in compiled.owners)
         self._predicates = Predicates()
+        calls = compiled.predicates or tuple(() for _ in compiled.owners)
+        self._checks = tuple(self._predicates.checks(pattern) for pattern in calls)
         self._variants: dict[frozenset[str], tree_sitter.Query] = {}
         self._last: tuple[FileView, tree_sitter.Tree] | None = None
         self._matches: dict[str, list[Captures]] = {}
@@ -78,11 +79,11 @@ class QueryBundle:
             return grouped
         cursor = tree_sitter.QueryCursor(self._query(in_scope), match_limit=_MATCH_LIMIT)
         cursor.set_max_start_depth(QUERY_START_DEPTH)
-        owner, calls, accepts = self._owner, self._calls, self._predicates.accepts
+        owner, checks = self._owner, self._checks
         source = view.after or b""
         for pattern, captures in cursor.matches(tree.root_node):
             rule = owner[pattern]
-            if rule in active and (not calls[pattern] or accepts(calls[pattern], captures, source)):
+            if rule in active and all(check(captures, source) for check in checks[pattern]):
                 grouped.setdefault(rule, []).append(captures)
         return grouped
 

@@ -24,7 +24,7 @@ from typing import Any, Literal
 import re2
 import tree_sitter
 
-from integrity.rules.pattern_predicates import PredicateCall, general_predicates
+from integrity.rules.pattern_predicates import ArgKind, PredicateCall, general_predicates
 from integrity.rules.schema import compile_re2, error_text
 
 _REWRITE = re.compile(r"\(#(not-)?match\?")
@@ -281,6 +281,31 @@ class Predicates:
         """
         return all(self._holds(call.name, call.args, captures, source) for call in calls)
 
+    def checks(self, calls: tuple[PredicateCall, ...]) -> tuple[Check, ...]:
+        """The predicates of a pattern as functions of (captures, source), same answers as
+        `accepts` gives call by call: text tests specialised, predicates that always hold
+        dropped, the rest evaluated as the callback would."""
+        return tuple(
+            check for check in (self._check(call.name, call.args) for call in calls) if check
+        )
+
+    def _check(self, name: str, args: tuple[tuple[str, ArgKind], ...]) -> Check | None:
+        if name != "in-condition?" and (name not in _OURS or len(args) != 2):
+            return None  # `_holds` answers True
+        if name not in ("re2-match?", "re2-not-match?"):
+            return lambda captures, source: self._holds(name, args, captures, source)
+        (capture, _), (pattern, _) = args
+        search = self._search(pattern)
+        wanted = name == "re2-match?"
+
+        def check(captures: dict[str, list[tree_sitter.Node]], source: bytes | None) -> bool:
+            for node in captures.get(capture, ()):
+                if not search(_text(node, source)):
+                    return not wanted
+            return wanted
+
+        return check
+
     def _holds(
         self,
         predicate: str,
@@ -309,6 +334,10 @@ class Predicates:
 
 _UNANCHORED: Any = getattr(getattr(re2, "_Anchor", None), "UNANCHORED", None)
 _NO_SPAN = (-1, -1)
+
+
+Check = Callable[[dict[str, list[tree_sitter.Node]], bytes | None], bool]
+"""One general predicate of a pattern, ready to test a match: (captures, source) -> holds."""
 
 
 def bytes_search(regex: Any) -> Callable[[bytes], bool]:

@@ -111,3 +111,26 @@ def test_without_disables_only_the_named_rules_patterns() -> None:
     assert compiled.without(frozenset({"other"})) is compiled.query
     # the shared query itself is untouched
     assert len(tree_sitter.QueryCursor(compiled.query).matches(tree.root_node)) == len(full)
+
+
+def test_checks_answer_as_accepts() -> None:
+    query_text = (
+        "((call_expression function: (identifier) @fn arguments: (argument_list (_) @a"
+        ' (string_literal) @lit)) @call (#match? @lit "^\\"[a-z]+!\\"$")'
+        ' (#not-match? @a "^x") (#inside? @call "(?i)auth") (#other? @a "b"))'
+        ' ((call_expression) @call (#not-match? @call "strcmp") (#in-condition? @call))'
+        ' ((argument_list (number_literal)* @n) @args (#not-match? @n "7"))'
+    )
+    compiled = compile_language(C, [("rule", query_text)])
+    tree = tree_sitter.Parser(C).parse(SOURCE)
+    predicates = Predicates()
+    seen = []
+    for index, captures in tree_sitter.QueryCursor(compiled.query).matches(tree.root_node):
+        checks = predicates.checks(compiled.predicates[index])
+        verdict = all(check(captures, SOURCE) for check in checks)
+        assert verdict == predicates.accepts(compiled.predicates[index], captures, SOURCE)
+        seen.append((index, verdict))
+    assert (0, True) in seen and (1, False) in seen
+    assert any(index == 2 for index, _ in seen)
+    # `#other?` always holds and is dropped; the three of ours are kept
+    assert len(predicates.checks(compiled.predicates[0])) == 3
