@@ -20,8 +20,11 @@ _TAG_PAIR = re.compile(rb"<[A-Za-z_][^<>]*+>.*?</[A-Za-z_][^<>]*+>", re.DOTALL)
 _PHP = re.compile(rb"<\?php\b")
 _GROFF = re.compile(rb"(?:\.\\\"|'\\\"|\.TH\s|\.[A-Za-z0-9]{2}[ \t\n])")
 _INI_SECTION = re.compile(rb"\[[^\]\n]+\][ \t]*\r?\n")
-_PYTHON = re.compile(rb"(?m)^(?:import\s+[\w.]+(?:\s+as\s+\w+)?\s*$|from\s+[\w.]+\s+import\s)")
-_PERL = re.compile(rb"(?m)^(?:use\s+(?:strict|warnings)\b|(?:my|our)\s+[$@%]\w+\s*=)")
+# at the start of a line: searched in "\n" + text, so that the regex engine scans for the \n
+_PYTHON = re.compile(
+    rb"\n(?:import\s+[\w.]+(?:\s+as\s+\w+)?[ \t\r\f\v]*(?:\n|\Z)|from\s+[\w.]+\s+import\s)"
+)
+_PERL = re.compile(rb"\n(?:use\s+(?:strict|warnings)\b|(?:my|our)\s+[$@%]\w+\s*=)")
 
 
 def sniff_language(head: bytes) -> str | None:
@@ -31,9 +34,9 @@ def sniff_language(head: bytes) -> str | None:
         text = text[len(_BOM) :]
     if not text or b"\x00" in text:
         return None
-    if _PHP.search(text):
+    if b"<?php" in text and _PHP.search(text):
         return "php"
-    doctype = _DOCTYPE.search(text)
+    doctype = _DOCTYPE.search(text) if b"<!DOCTYPE" in text else None
     if doctype is not None:
         return "html" if doctype.group(1).lower() == b"html" else "xml"
     stripped = text.lstrip()
@@ -44,8 +47,9 @@ def sniff_language(head: bytes) -> str | None:
         return "groff"
     if _INI_SECTION.match(text):
         return "ini"
-    if _PERL.search(text):
+    lines = b"\n" + text
+    if _PERL.search(lines):
         return "perl"
-    if _PYTHON.search(text):
+    if _PYTHON.search(lines):
         return "python"
     return None
