@@ -7,7 +7,7 @@ numbers, so they survive unrelated edits.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 
@@ -38,7 +38,6 @@ from integrity.syntax.tokens import Span, TokenRanges
 
 _REGISTRY_MIN_BITS = 120
 _CANDIDATE_START = attrgetter("start")
-_NODE_START = attrgetter("start_byte")
 _SMALL_RAW = 7  # shorter number literals only matter as the whole value of a named constant
 
 
@@ -115,11 +114,11 @@ def tree_candidates(
 ) -> list[Candidate]:
     """Candidates from one query pass: outermost tables, loose numbers, strings, #defines."""
     out: list[Candidate] = []
-    numbers = scan.numbers
+    numbers: Sequence[tree_sitter.Node] = scan.numbers
     starts = [n.start_byte for n in numbers]
-    if starts != sorted(starts):  # captures come in document order; never trust it blindly
-        numbers = tuple(sorted(numbers, key=_NODE_START))
-        starts.sort()
+    order = sorted(range(len(starts)), key=starts.__getitem__)  # captures are not in order
+    numbers = [numbers[i] for i in order]
+    starts = [starts[i] for i in order]
     consumed: list[tuple[int, int]] = []  # index ranges of numbers inside tables
     table_end = -1
     for table in scan.tables:

@@ -236,8 +236,8 @@ def scan_tree(
                 definition = _definition(data, node, capture, language)
                 if definition is not None:
                     found.append(definition)
-    # one capture name's nodes come in document order (tree-sitter returns captures in order);
-    # tables are sorted all the same (candidates rely on it), numbers checked where used
+    # a capture name's nodes are NOT in document order: tables are sorted here, numbers where
+    # their starts are read anyway (syntax/extract.py); strings and defines need no order
     strings = captures.get("string", [])
     keep = Span.KEEP
     string_events = [(n.start_byte, n.end_byte, keep) for n in strings]
