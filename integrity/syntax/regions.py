@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
+from operator import itemgetter
 
 import tree_sitter
 
 from integrity.syntax.tokens import Event, Span, TokenRanges, regex_ranges
 
 Region = tuple[int, int]
+_FIRST = itemgetter(0)
 _MAX_PASSES = 8  # widening rounds (each joins regions that a table or a string bridges)
 
 
@@ -64,9 +66,24 @@ def _merge(spans: list[Region]) -> list[Region]:
     return out
 
 
-def _overlapping(regions: list[Region], starts: list[int], start: int, end: int) -> bool:
-    at = bisect.bisect_left(starts, end) - 1
-    return at >= 0 and regions[at][1] > start
+def _crossing(atoms: Sequence[Region], region: Region) -> list[Region]:
+    """Atoms (sorted, disjoint) that a region's start or end would cut."""
+    start, end = region
+    out: list[Region] = []
+    for at in (start, end):
+        k = bisect.bisect_left(atoms, at, key=_FIRST) - 1
+        if k >= 0 and atoms[k][1] > at:
+            out.append(atoms[k])
+    return out
+
+
+def _outermost(tables: Sequence[tree_sitter.Node]) -> list[Region]:
+    out: list[Region] = []
+    for node in tables:  # sorted by start
+        start, end = node.start_byte, node.end_byte
+        if not out or start >= out[-1][1]:
+            out.append((start, end))
+    return out
 
 
 def broken_regions(
@@ -75,19 +92,25 @@ def broken_regions(
     tables: Sequence[tree_sitter.Node],
     events: Sequence[Event],
 ) -> list[Region]:
-    """Sorted, disjoint byte ranges to read with the token lexer (empty when nothing broke)."""
+    """Sorted, disjoint byte ranges to read with the token lexer (empty when nothing broke).
+
+    `tables` and `events` are sorted by start; a region grows to whole lines and over every
+    comment, string or outermost table its boundary would cut."""
     regions = _merge([_lines(data, n.start_byte, n.end_byte) for n in broken])
-    wide = [(s, e) for s, e, span in events if span is Span.DROP or span is Span.KEEP]
-    wide += [(n.start_byte, n.end_byte) for n in tables]
+    kept: list[Region] = [(s, e) for s, e, span in events if span <= Span.KEEP]  # no markers
+    atoms = (kept, _outermost(tables))
     for _ in range(_MAX_PASSES):
         if not regions or regions[0] == (0, len(data)):
             break
-        starts = [s for s, _ in regions]
-        grown = [_lines(data, s, e) for s, e in wide if _overlapping(regions, starts, s, e)]
-        merged = _merge(regions + grown)
-        if merged == regions:
+        grown = [
+            _lines(data, s, e)
+            for region in regions
+            for spans in atoms
+            for s, e in _crossing(spans, region)
+        ]
+        if not grown:
             break
-        regions = merged
+        regions = _merge(regions + grown)
     return regions
 
 
