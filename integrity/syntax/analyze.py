@@ -18,7 +18,7 @@ from operator import attrgetter
 import tree_sitter
 
 from integrity.model import Constant, Symbol
-from integrity.syntax.classify import Tag, classify_name, classify_path
+from integrity.syntax.classify import Tag, classify_names, classify_path
 from integrity.syntax.constants import ConstantRegistry
 from integrity.syntax.extract import pin, token_candidates, tree_candidates
 from integrity.syntax.languages import Grammars, detect_language, has_grammar
@@ -95,14 +95,14 @@ def _symbols(
     index = {position: i for i, position in enumerate(cuts)}
     out: list[Symbol] = []
     path_only = tuple(tag for tag in _TAG_ORDER if tag in path_tags)
-    for item in definitions:
+    names = classify_names(item.name for item in definitions)
+    for item, name_tags in zip(definitions, names, strict=True):
         # the pieces of the definition but not of its name, each followed by a separator
         first, last = index[item.start] + 1, index[item.end] + 1
         name_first, name_last = index[item.name_start] + 1, index[item.name_end] + 1
         kept = pieces[first : max(first, min(last, name_first))]
         kept += pieces[max(first, name_last) : last]
         h = hashlib.sha256(b"\x1c".join(kept) + b"\x1c" if kept else b"")
-        name_tags = classify_name(item.name)
         if name_tags:
             tags = set(name_tags) | set(path_tags)
             sensitive = tuple(tag for tag in _TAG_ORDER if tag in tags)

@@ -9,6 +9,7 @@ matched only against stems that are unambiguous as substrings.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from enum import StrEnum
 
 
@@ -201,6 +202,23 @@ def classify_name(name: str | None) -> tuple[str, ...]:
     for part in _CAMEL.findall(name[:512]):
         _part_tags(part.lower(), tags)
     return _ordered(tags) if tags else ()
+
+
+def classify_names(names: Iterable[str | None]) -> list[tuple[str, ...]]:
+    """`classify_name` of each name; each distinct word part is classified once."""
+    memo: dict[str, frozenset[Tag]] = {}
+    out: list[tuple[str, ...]] = []
+    for name in names:
+        tags: set[Tag] = set()
+        for part in _CAMEL.findall(name[:512]) if name else ():
+            found = memo.get(part)
+            if found is None:
+                fresh: set[Tag] = set()
+                _part_tags(part.lower(), fresh)
+                found = memo[part] = frozenset(fresh)
+            tags |= found
+        out.append(_ordered(tags) if tags else ())
+    return out
 
 
 def _parts(path: str) -> list[str]:

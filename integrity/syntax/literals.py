@@ -24,8 +24,9 @@ _HEX_SEPARATORS = re.compile(r"[\s:_-]")
 _ESCAPES = re.compile(r"(?:\\x[0-9a-fA-F]{2})+")
 _DECIMAL_TEXT = re.compile(r"[0-9]{39,}")
 _PLAIN_HEX = re.compile(rb"[0-9a-fA-F]+")
-_DECIMAL_TABLE = re.compile(rb"(?:0|[1-9][0-9]*)(?:,(?:0|[1-9][0-9]*))*")
-_HEX_TABLE = re.compile(rb"0[xX][0-9a-fA-F]+(?:,0[xX][0-9a-fA-F]+)*")
+_DECIMAL_TABLE = re.compile(rb"(?:0|[1-9][0-9]*)[uUlL]*(?:,(?:0|[1-9][0-9]*)[uUlL]*)*")
+_HEX_TABLE = re.compile(rb"0[xX][0-9a-fA-F]+[uUlL]*(?:,0[xX][0-9a-fA-F]+[uUlL]*)*")
+_INT_SUFFIXES = re.compile(rb"[uUlL]+")  # in those tables, only ever an element's suffix
 _HEX_ZEROS = re.compile(rb"0x0+(?=[0-9a-f])")
 
 
@@ -97,10 +98,11 @@ def normal_number(text: str, c_octal: bool = False) -> str | None:
 def normal_numbers(raws: Sequence[bytes], c_octal: bool = False) -> list[str | None]:
     """`normal_number` of each raw literal, with fast paths for plain decimal and hex."""
     joined = b",".join(raws)
-    if raws and _DECIMAL_TABLE.fullmatch(joined):  # already in normal form
-        return list(joined.decode("ascii").split(","))
-    if raws and _HEX_TABLE.fullmatch(joined):  # lower case, leading zeros dropped
-        return list(_HEX_ZEROS.sub(b"0x", joined.lower()).decode("ascii").split(","))
+    if raws and _DECIMAL_TABLE.fullmatch(joined):  # normal form once the suffixes are gone
+        return list(_INT_SUFFIXES.sub(b"", joined).decode("ascii").split(","))
+    if raws and _HEX_TABLE.fullmatch(joined):  # lower case, no suffixes nor leading zeros
+        plain = _INT_SUFFIXES.sub(b"", joined).lower()
+        return list(_HEX_ZEROS.sub(b"0x", plain).decode("ascii").split(","))
     out: list[str | None] = []
     add = out.append
     for raw in raws:
