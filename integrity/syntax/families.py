@@ -90,6 +90,13 @@ CONTAINERS: dict[str, tuple[bytes, bytes]] = {
     ),
 }
 
+# family: heredoc opener; the string runs from the opener to the first line below it that is
+# its tag (indented with <<~); the rest of the opener's line is read as part of it. No such line:
+# no heredoc (`1<<ROUNDS` is a shift)
+HEREDOCS: dict[str, bytes] = {
+    "perl": rb"<<~?(?:\"[A-Za-z_]\w*\"|'[A-Za-z_]\w*'|[A-Za-z_]\w*)",
+}
+
 LANGUAGE_FAMILY: dict[str, str] = {
     "c": "c",
     "cpp": "c",

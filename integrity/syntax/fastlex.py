@@ -11,9 +11,10 @@ tokens it keeps, and prose full of numbers costs no Python per number.
 
 from __future__ import annotations
 
+import bisect
 import re
 
-from integrity.syntax.families import CONTAINERS, FAMILIES, LANGUAGE_FAMILY
+from integrity.syntax.families import CONTAINERS, FAMILIES, HEREDOCS, LANGUAGE_FAMILY
 from integrity.syntax.spans import Event, Span, TokenRanges
 
 REGEX_MAX_BYTES = 8 << 20
@@ -75,11 +76,15 @@ def _gap(comments: tuple[bytes, ...]) -> bytes:
 
 
 def _token(
-    comments: tuple[bytes, ...], strings: tuple[bytes, ...], container: bytes, named: bool
+    comments: tuple[bytes, ...],
+    strings: tuple[bytes, ...],
+    container: bytes,
+    heredoc: bytes,
+    named: bool,
 ) -> tuple[bytes, bytes]:
     """(tokens opened by a non-digit, tokens opened by a digit) as alternatives; group names say
-    which: c comment, s string, a container, t table, n long number, u and v a table or an
-    integer after `=`."""
+    which: c comment, s string, a container, h heredoc opener, t table, n long number, u and v
+    a table or an integer after `=`."""
 
     def group(name: bytes, body: bytes) -> bytes:
         return (b"(?P<" + name + b">" if named else b"(?:") + body + b")"
@@ -89,6 +94,7 @@ def _token(
     parts = [group(b"c", b"|".join(comments))] if comments else []
     parts += [group(b"s", b"|".join(strings))] if strings else []
     parts += [group(b"a", container)] if container else []
+    parts += [group(b"h", heredoc)] if heredoc else []
     parts.append(
         _ASSIGN + window + b"(?:" + group(b"u", table) + b"|" + group(b"v", _INTEGER) + b")"
     )
@@ -107,10 +113,11 @@ def _compile(family: str) -> _Lexer:
     opener bytes that open nothing. Then it matches the token found (or the end)."""
     comments, strings = FAMILIES[family]
     container, inner = CONTAINERS.get(family, (b"", b""))
-    openers = (*comments, *strings, container) if container else (*comments, *strings)
+    heredoc = HEREDOCS.get(family, b"")
+    openers = tuple(p for p in (*comments, *strings, container, heredoc) if p)
     firsts = b"".join(_first_atom(p) for p in openers)
     others = firsts + b"=:>"
-    opened = _token(comments, strings, container, named=False)[0]
+    opened = _token(comments, strings, container, heredoc, named=False)[0]
     # `=`, `:` and `>` that open nothing else in the family and cannot start an assignment
     # are skipped without trying every token (XML has a `>` and a `<` every 46 bytes)
     window = _SPACE + b"{0,%d}+" % (ASSIGNMENT_WINDOW - 1)
@@ -133,7 +140,7 @@ def _compile(family: str) -> _Lexer:
             b"(?!" + opened + b")[" + others + b"]",
         )
     )
-    tokens = b"|".join(_token(comments, strings, container, named=True))
+    tokens = b"|".join(_token(comments, strings, container, heredoc, named=True))
     scanner = b"(?:" + skip + b")*+(?:" + tokens + rb"|\Z)"
     split = [b"(?P<c>" + b"|".join(comments) + b")"] if comments else []
     split.append(b"(?P<n>" + NUMBER_PATTERN + b")")
@@ -158,6 +165,36 @@ def after_assignment(data: bytes, start: int) -> bool:
     return window[-1:] in (b"=", b":", b">")
 
 
+_TAG_LINE = re.compile(rb"\n([ \t]*)([A-Za-z_]\w*)(?=\n|\Z)")
+_Tags = dict[bytes, tuple[list[int], list[int], list[int], list[int]]]
+
+
+def _tag_lines(data: bytes) -> _Tags:
+    """Lines holding only a word: per word, (starts, ends) of them all and of the unindented
+    ones. Found once per file (when the first heredoc opens), so openers cost a bisect."""
+    found: _Tags = {}
+    for m in _TAG_LINE.finditer(data, 0, REGEX_MAX_BYTES):
+        starts, ends, plain_starts, plain_ends = found.setdefault(m.group(2), ([], [], [], []))
+        starts.append(m.start())
+        ends.append(m.end())
+        if not m.group(1):
+            plain_starts.append(m.start())
+            plain_ends.append(m.end())
+    return found
+
+
+def _heredoc_end(data: bytes, start: int, opener: bytes, tags: _Tags) -> int | None:
+    """The end of the heredoc whose opener ends at `start`: after the first line below it that
+    holds only its tag (indented, with <<~). None when there is no such line (`1<<ROUNDS`)."""
+    line_end = data.find(b"\n", start)
+    entry = tags.get(opener.lstrip(b"<~").strip(b"\"'"))
+    if line_end < 0 or entry is None:
+        return None
+    starts, ends = (entry[0], entry[1]) if opener.startswith(b"<<~") else (entry[2], entry[3])
+    at = bisect.bisect_left(starts, line_end)
+    return ends[at] if at < len(starts) else None
+
+
 def regex_ranges(language: str | None, data: bytes) -> TokenRanges:
     """Comment, string and candidate-number ranges from a family regex (any size; unknown
     languages are read as plain text with double-quoted strings)."""
@@ -168,17 +205,27 @@ def regex_ranges(language: str | None, data: bytes) -> TokenRanges:
     tables: list[tuple[int, int]] = []
     add_event, add_number = events.append, numbers.append
     drop, keep = Span.DROP, Span.KEEP
-    for match in scanner.finditer(data, 0, REGEX_MAX_BYTES):
-        kind = match.lastgroup
-        if kind is None:  # the end
+    tags: _Tags | None = None
+    pos = 0
+    while True:  # every match starts where the last ended (a heredoc's body is jumped over)
+        match = scanner.match(data, pos, REGEX_MAX_BYTES)
+        kind = match.lastgroup if match is not None else None
+        if match is None or kind is None:  # the end
             break
         start, end = match.span(kind)
+        pos = end
         if kind == "s":
             add_event((start, end, keep))
         elif kind == "c":
             add_event((start, end, drop))
         elif kind == "a" and inner is not None:
             events.extend((m.start(), m.end(), keep) for m in inner.finditer(data, start, end))
+        elif kind == "h":
+            tags = _tag_lines(data) if tags is None else tags
+            body_end = _heredoc_end(data, end, data[start:end], tags)
+            if body_end is not None:
+                add_event((end, body_end, keep))
+                pos = body_end
         elif kind == "v" or (kind == "n" and end - start >= SINGLE_MIN_BYTES):
             add_number((start, end))
         elif kind in ("t", "u"):

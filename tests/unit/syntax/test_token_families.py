@@ -245,3 +245,19 @@ def test_comment_lines_are_one_event() -> None:
         (b'"x"', Span.KEEP),
         (b"# three", Span.DROP),
     ]
+
+
+def test_perl_heredocs_are_strings() -> None:
+    data = b'my $k = <<"EOF";\n0123456789abcdef0123 # no comment\nEOF\nmy $r = 1<<ROUNDS; # real\n'
+    events = regex_ranges("perl", data).events
+    assert [(data[s:e], span) for s, e, span in events] == [
+        (b";\n0123456789abcdef0123 # no comment\nEOF", Span.KEEP),
+        (b"# real", Span.DROP),
+    ]
+    indented = b"print <<~END;\n    body\n    END\nmy $x = 1;\n"
+    assert [indented[s:e] for s, e, _ in regex_ranges("perl", indented).events] == [
+        b";\n    body\n    END"
+    ]
+    before = analyze("x.pl", "perl", data, Grammars())
+    after = analyze("x.pl", "perl", data.replace(b"# no comment", b"# no  comment"), Grammars())
+    assert before.token_digest != after.token_digest
