@@ -174,7 +174,11 @@ def qualify(definitions: list[Definition], spec: LanguageSpec) -> tuple[Definiti
         ):
             kind = "method"
         stack.append((item.end, name, kind))
-        if not item.scope_only:
+        if item.scope_only:
+            continue
+        if name == item.name and kind == item.kind:  # top level: already what it should be
+            out.append(item)
+        else:
             out.append(
                 Definition(
                     name,
