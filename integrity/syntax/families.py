@@ -7,6 +7,8 @@ Line-start rules are lookbehinds after that first atom.
 
 from __future__ import annotations
 
+import re
+
 _STR_DQ = rb'"[^"\\\n]*(?:\\.[^"\\\n]*)*"?'
 _STR_SQ = rb"'[^'\\\n]*(?:\\.[^'\\\n]*)*'?"
 _STR_BT = rb"`[^`\\]*(?:\\.[^`\\]*)*`?"
@@ -43,6 +45,42 @@ def _lines(*patterns: bytes) -> tuple[bytes, ...]:
     return tuple(p + rb"(?:\n[ \t]*+" + either + b")*+" for p in patterns)
 
 
+_PAIRS: tuple[tuple[bytes, bytes], ...] = tuple(
+    (bytes([opener]), bytes([closer]))
+    for opener, closer in zip(b"/!|{([<", b"/!|})]>", strict=True)
+)
+
+
+def _delimited(opener: bytes, closer: bytes, parts: int) -> bytes:
+    """`parts` bodies between delimiters (s/a/b/ shares the middle one; s{a}{b} does not),
+    backslash escapes, line breaks allowed, no nesting."""
+    inner = re.escape(opener) + re.escape(closer) if opener != closer else re.escape(closer)
+    body = b"(?:[^" + inner + rb"\\]|\\.)*+"
+    if opener == closer:
+        return re.escape(opener) + (body + re.escape(closer)) * parts
+    one = re.escape(opener) + body + re.escape(closer)
+    return one + (rb"\s*+" + one) * (parts - 1)
+
+
+def _perl_quotes() -> tuple[bytes, ...]:
+    """Perl's quote-like operators (q qq qw qr qx m; s tr y with two parts) and a bare /regex/
+    after =~, !~, `(` or split: strings, as Pygments reads them, so a `#` inside is no comment
+    (an edit there must change the digest). Common delimiters, a `#` one only right after the
+    operator (after a blank it opens a comment)."""
+    out = []
+    for first, rest, parts in (
+        (b"[mq]", rb"(?:(?<=q)[qwrx])?", 1),
+        (b"[sty]", rb"(?:(?<=t)r|(?<=[sy]))", 2),
+    ):
+        start = first + rb"(?<![\w$@%&>:-]" + first + b")" + rest
+        forms = [rb"\s*+" + _delimited(a, b, parts) for a, b in _PAIRS]
+        forms.append(_delimited(b"#", b"#", parts))
+        out.append(start + b"(?:" + b"|".join(forms) + rb")[a-z]*+")
+    bare = rb"/(?:(?<=~/)|(?<=~ /)|(?<=\(/)|(?<=split /))"
+    out.append(bare + rb"(?:[^/\\]|\\.)*+/[a-z]*+")
+    return tuple(out)
+
+
 FAMILIES: dict[str, tuple[tuple[bytes, ...], tuple[bytes, ...]]] = {
     # family: (comment patterns, string patterns)
     "c": ((_BLOCK, _SLASHES), (_STR_DQ, _STR_SQ)),
@@ -60,7 +98,7 @@ FAMILIES: dict[str, tuple[tuple[bytes, ...], tuple[bytes, ...]]] = {
     ),
     "perl": (
         (*_lines(rb"#(?<!\$#)[^\n]*"), rb"=(?<![^\n]=)[A-Za-z]\w*.*?(?:\n=cut\b[^\n]*|\Z)"),
-        (_STR_DQ, _STR_SQ),
+        (*_perl_quotes(), _STR_DQ, _STR_SQ),
     ),
     "make": (_lines(rb"#(?<!\\#)[^\n]*"), (_STR_DQ, _STR_SQ)),
     "yaml": (_lines(rb"#(?<![^ \t\n]#)[^\n]*"), (_STR_DQ, _STR_SQ)),

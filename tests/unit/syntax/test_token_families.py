@@ -261,3 +261,25 @@ def test_perl_heredocs_are_strings() -> None:
     before = analyze("x.pl", "perl", data, Grammars())
     after = analyze("x.pl", "perl", data.replace(b"# no comment", b"# no  comment"), Grammars())
     assert before.token_digest != after.token_digest
+
+
+def test_perl_quote_like_operators_are_strings() -> None:
+    data = (
+        b"$s =~ s/#.*//; my @w = qw(a b #c); print q{x # y} if $l =~ /^#/; # real\n"
+        b"$t =~ tr/a-z/A-Z/; my %h = (m => 1, s => 2, y => 3); my $r = qr{a#b}x; s#a#b#g;\n"
+    )
+    events = regex_ranges("perl", data).events
+    assert [(data[s:e], span) for s, e, span in events] == [
+        (b"s/#.*//", Span.KEEP),
+        (b"qw(a b #c)", Span.KEEP),
+        (b"q{x # y}", Span.KEEP),
+        (b"/^#/", Span.KEEP),
+        (b"# real", Span.DROP),
+        (b"tr/a-z/A-Z/", Span.KEEP),
+        (b"qr{a#b}x", Span.KEEP),
+        (b"s#a#b#g", Span.KEEP),
+    ]
+    edited = data.replace(b"s/#.*//", b"s/#.*/evil()/")
+    assert analyze("x.pl", "perl", data, Grammars()).token_digest != (
+        analyze("x.pl", "perl", edited, Grammars()).token_digest
+    )
