@@ -16,7 +16,7 @@ import tree_sitter
 from integrity.detectors.base import FileView, LineIndex
 from integrity.detectors.common import Scope, make_finding
 from integrity.model import Finding
-from integrity.rules.queries import function_name
+from integrity.rules.predicates import function_name
 from integrity.rules.schema import Rule
 from integrity.syntax.languages import QUERY_START_DEPTH, Grammars
 

@@ -18,7 +18,7 @@ from integrity.detectors.base import FileView
 from integrity.detectors.common import Scope, make_finding
 from integrity.model import Finding
 from integrity.rules.pattern_predicates import PredicateCall, general_predicates
-from integrity.rules.queries import Predicates, function_name
+from integrity.rules.predicates import Predicates, function_name
 from integrity.rules.schema import Rule
 from integrity.syntax.languages import QUERY_START_DEPTH, Grammars
 

@@ -24,7 +24,8 @@ from integrity.detectors.common import (
 )
 from integrity.detectors.keywords import KeywordIndex
 from integrity.model import Finding
-from integrity.rules.queries import LanguageQuery, Predicates, function_name
+from integrity.rules.predicates import Predicates, function_name
+from integrity.rules.queries import LanguageQuery
 from integrity.rules.schema import Rule
 from integrity.syntax.languages import QUERY_START_DEPTH
 

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from integrity.rules.pattern_predicates import PredicateCall, general_predicates
-from integrity.rules.queries import Predicates, bytes_search, compile_language
+from integrity.rules.predicates import Predicates, bytes_search
+from integrity.rules.queries import compile_language
 from integrity.rules.schema import compile_re2
 
 C = tree_sitter.Language(tree_sitter_c.language())
