@@ -72,3 +72,12 @@ def test_opaque_classification_of_text_binary_and_noise() -> None:
     assert (classify("blob.dat", noise) or "").startswith("high-entropy")
     assert classify("a.png", noise) is None
     assert classify("x.o", b"\x7fELF\x00rest") == "executable: ELF executable or object"
+
+
+def test_case_folding_is_ascii_only_for_every_byte() -> None:
+    keywords = {bytes([value]).lower() for value in range(256)}
+    index = KeywordIndex(keywords)
+    for value in range(256):
+        data = bytes([value])
+        view = FileView(path="f", language=None, after=data)
+        assert index.present(view) == {word for word in keywords if word in data.lower()}
