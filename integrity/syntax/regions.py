@@ -36,14 +36,25 @@ def broken_nodes(
     seen = 0
     while stack:
         node = stack.pop()
-        if node.is_error or node.is_missing:
+        if node.is_missing:
             found.append(node)
             continue
         children = node.children
         seen += len(children)
         if seen > limit:
             return None
-        stack.extend(child for child in children if child.has_error)
+        if not node.is_error:
+            stack.extend(child for child in children if child.has_error)
+            continue
+        # an ERROR node: its stray tokens are broken; a complete subtree it holds is not (a
+        # file whose root is ERROR still has whole functions the tree read right)
+        for child in children:
+            if child.has_error and child.child_count:
+                stack.append(child)
+            elif child.has_error or not child.child_count:
+                found.append(child)
+        if not children:
+            found.append(node)
     return found
 
 

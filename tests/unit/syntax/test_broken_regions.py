@@ -111,10 +111,27 @@ def test_broken_nodes_finds_errors_and_missing_tokens_and_gives_up_when_too_many
     assert tree is not None
     found = broken_nodes(tree.root_node)
     assert found is not None
-    assert sorted((n.is_missing, data.count(b"\n", 0, n.start_byte) + 1) for n in found) == [
+    assert {(n.is_missing, data.count(b"\n", 0, n.start_byte) + 1) for n in found} == {
         (False, 2),
         (True, 1),
-    ]
+    }
     assert broken_nodes(tree.root_node, limit=2) is None
     clean = Grammars().parse("c", b"int ok(void) { return 0; }\n")
     assert clean is not None and broken_nodes(clean.root_node) == []
+
+
+def test_python_and_javascript_errors_stay_local() -> None:
+    py = "def good(x):\n    if x:\n        return 1\n    return 2\n\n\ndef other():\n    pass\n"
+    broken_py = py + "\ndef bad(:\n    return ((\n"
+    js = "function good(x) {\n  return x + 1;\n}\nfunction other() { return 2; }\n"
+    broken_js = js + "function bad( { return ) 1;\n"
+    for path, lang, clean, broken in (
+        ("auth/a.py", "python", py, broken_py),
+        ("auth/a.js", "javascript", js, broken_js),
+    ):
+        _, before = record(path, lang, clean)
+        _, after = record(path, lang, broken)
+        assert not before.degraded and after.degraded
+        old = {s.name: s.digest for s in before.symbols}
+        new = {s.name: s.digest for s in after.symbols}
+        assert new["good"] == old["good"], lang
