@@ -75,9 +75,8 @@ def test_opaque_classification_of_text_binary_and_noise() -> None:
 
 
 def test_case_folding_is_ascii_only_for_every_byte() -> None:
-    keywords = {bytes([value]).lower() for value in range(256)}
-    index = KeywordIndex(keywords)
-    for value in range(256):
-        data = bytes([value])
-        view = FileView(path="f", language=None, after=data)
-        assert index.present(view) == {word for word in keywords if word in data.lower()}
+    data = [bytes([value]) for value in range(256)]
+    for word in sorted({bytes([value]).lower() for value in range(256)}):
+        index = KeywordIndex([word])  # one keyword each: hyperscan compiles these fast
+        found = [item for item in data if index.present(FileView("f", None, item))]
+        assert found == [item for item in data if word in item.lower()]
