@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import repeat
+from operator import eq
 from pathlib import Path
 from types import MappingProxyType
 
@@ -173,7 +174,8 @@ def parse_int(text: str) -> int | None:
 def _similar(a: str, b: str) -> float:
     if not a or len(a) != len(b):
         return 0.0
-    return sum(x == y for x, y in zip(a, b, strict=True)) / len(a)
+    same: int = sum(map(eq, a, b))  # equal lengths: map is zip(strict) at C speed
+    return same / len(a)
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +217,7 @@ class Shape:
             return _similar(self.text, entry.text or "")
         score = 0.0
         if self.ints and entry.kind is EntryKind.TABLE and len(self.ints) >= _MIN_TABLE:
-            same = sum(a == b for a, b in zip(self.ints, entry.ints, strict=False))
+            same: int = sum(map(eq, self.ints, entry.ints))  # stops at the shorter, as zip
             score = same / max(len(self.ints), len(entry.ints))
         blob = entry.blob
         for candidate in self.blobs:
@@ -245,7 +247,7 @@ def _limb_blobs(
         longest = len(ints) * digits
         if not any(longest - digits <= n <= longest for n in blob_lengths):
             return ()
-    limbs = [format(v, f"0{digits}x") for v in ints]
+    limbs = list(map(f"{{:0{digits}x}}".format, ints))
     return ("".join(limbs).lstrip("0"), "".join(reversed(limbs)).lstrip("0"))
 
 
