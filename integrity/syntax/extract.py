@@ -154,11 +154,15 @@ def tree_candidates(
         direct = node.id in scan.direct
         out.append(_at_node(data, node, direct, raw, (), end - start, _string_maker(raw)))
     for node in scan.defines:
-        name_node = node.child_by_field_name("name")
         value = node.child_by_field_name("value")
-        if name_node is None or value is None:
+        if value is None:
             continue
         raw = data[value.start_byte : value.end_byte].strip()
+        if not raw or not (raw[:1].isdigit() or string_may_pin(raw, text_lengths)):
+            continue  # pin's first test (_worth_making) would drop it: no Candidate needed
+        name_node = node.child_by_field_name("name")
+        if name_node is None:
+            continue
         name = node_text(data, name_node, 100)
         maker = _string_maker(raw) if raw[:1] in (b'"', b"'") else _number_maker(raw, c_octal)
         out.append(
