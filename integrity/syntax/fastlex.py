@@ -102,11 +102,12 @@ def _token(
 
 
 _Lexer = tuple[re.Pattern[bytes], re.Pattern[bytes], re.Pattern[bytes] | None]
+_Source = tuple[bytes, bytes, bytes]
 
 
-def _compile(family: str) -> _Lexer:
-    """(scanner, splitter, inner): the splitter cuts a matched table into comments and numbers,
-    `inner` finds the strings in a matched container.
+def _source(family: str) -> _Source:
+    """Pattern texts (scanner, splitter, inner): the splitter cuts a matched table into
+    comments and numbers, `inner` finds the strings in a matched container.
 
     The scanner skips, in one possessive loop, plain bytes; numbers that are neither long nor
     followed by a comma and another number; digits that start no number (inside a word); and
@@ -144,14 +145,21 @@ def _compile(family: str) -> _Lexer:
     scanner = b"(?:" + skip + b")*+(?:" + tokens + rb"|\Z)"
     split = [b"(?P<c>" + b"|".join(comments) + b")"] if comments else []
     split.append(b"(?P<n>" + NUMBER_PATTERN + b")")
+    return scanner, b"|".join(split), inner
+
+
+# pattern texts are built at import (cheap); compiling all of them would cost ~0.3 s of every
+# run's start-up, so each is compiled on first use and then served by `re`'s own cache
+_SOURCES: dict[str, _Source] = {family: _source(family) for family in FAMILIES}
+
+
+def _lexer(family: str) -> _Lexer:
+    scanner, splitter, inner = _SOURCES[family]
     return (
         re.compile(scanner, re.DOTALL),
-        re.compile(b"|".join(split), re.DOTALL),
+        re.compile(splitter, re.DOTALL),
         re.compile(inner, re.DOTALL) if inner else None,
     )
-
-
-_LEXERS: dict[str, _Lexer] = {family: _compile(family) for family in FAMILIES}
 
 
 def family_of(language: str | None) -> str | None:
@@ -199,7 +207,7 @@ def regex_ranges(language: str | None, data: bytes) -> TokenRanges:
     """Comment, string and candidate-number ranges from a family regex (any size; unknown
     languages are read as plain text with double-quoted strings)."""
     family = family_of(language) or "text"
-    scanner, splitter, inner = _LEXERS[family]
+    scanner, splitter, inner = _lexer(family)
     events: list[Event] = []
     numbers: list[tuple[int, int]] = []
     tables: list[tuple[int, int]] = []
