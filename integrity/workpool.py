@@ -40,9 +40,10 @@ BATCH_BYTES = 512 * 1024
 BATCH_FILES = 64
 _INFLIGHT_BYTES = 64 << 20
 WORKER_RSS_LIMIT = 512 << 20
-"""Workers whose peak RSS passes this are replaced by fresh ones between batches: tree-sitter
-0.26.1 leaks memory in `QueryCursor.matches` with a predicate callback (measured: ~5 MB per
-query run on a 150 KB C file), so a long-lived worker's memory grows with the work it did."""
+"""Workers whose peak RSS passes this are replaced by fresh ones between batches, a safety net
+for memory a long-lived worker cannot give back (fragmentation after a huge file; tree-sitter
+0.26.1 leaked in `QueryCursor.matches` with a predicate callback, which the query rules no
+longer use: they filter matches afterwards)."""
 
 _WORKER: list[FileWorker] = []
 _FAULT: list[str] = []
