@@ -9,7 +9,8 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from operator import attrgetter
+from itertools import compress, repeat
+from operator import attrgetter, gt, sub
 
 import tree_sitter
 
@@ -38,6 +39,8 @@ from integrity.syntax.tokens import Span, TokenRanges
 
 _REGISTRY_MIN_BITS = 120
 _CANDIDATE_START = attrgetter("start")
+_NODE_START = attrgetter("start_byte")
+_NODE_END = attrgetter("end_byte")
 _SMALL_RAW = 7  # shorter number literals only matter as the whole value of a named constant
 
 
@@ -115,10 +118,10 @@ def tree_candidates(
     """Candidates from one query pass: outermost tables, loose numbers, strings, #defines."""
     out: list[Candidate] = []
     numbers: Sequence[tree_sitter.Node] = scan.numbers
-    starts = [n.start_byte for n in numbers]
+    starts = list(map(_NODE_START, numbers))
     order = sorted(range(len(starts)), key=starts.__getitem__)  # captures are not in order
-    numbers = [numbers[i] for i in order]
-    starts = [starts[i] for i in order]
+    numbers = list(map(numbers.__getitem__, order))
+    starts = list(map(starts.__getitem__, order))
     consumed: list[tuple[int, int]] = []  # index ranges of numbers inside tables
     table_end = -1
     for table in scan.tables:
@@ -134,12 +137,16 @@ def tree_candidates(
             direct = table.id in scan.direct
             maker = _table_maker(raws, c_octal)
             out.append(_at_node(data, table, direct, b"", raws, size, maker))
+    # loose numbers of one byte never pin (nor, undirected, short ones): kept out before the
+    # loop below, in C
+    ends = list(map(_NODE_END, numbers))
+    wide = list(map(gt, map(sub, ends, starts), repeat(1)))
     taken = 0
     for lo, hi in (*consumed, (len(numbers), len(numbers))):
-        for node in numbers[taken:lo]:
+        for node in compress(numbers[taken:lo], wide[taken:lo]):
             start, end = node.start_byte, node.end_byte
             size = end - start
-            if size >= _SMALL_RAW or (size > 1 and node.id in scan.direct):
+            if size >= _SMALL_RAW or node.id in scan.direct:
                 raw = data[start:end]
                 direct = node.id in scan.direct
                 maker = _number_maker(raw, c_octal)

@@ -14,6 +14,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import accumulate, compress, repeat
+from operator import add, itemgetter
 
 from integrity.syntax.classify import word_parts
 
@@ -153,6 +155,8 @@ def table_literal(values: list[str]) -> Literal:
 
 _HEX_CLASS = bytes(0x68 if chr(b) in "0123456789abcdefABCDEF" else 0x2E for b in range(256))
 _HEX_RUN = b"h" * 16
+_FIRST = itemgetter(0)
+_SECOND = itemgetter(1)
 _INTERESTING_STRING = re.compile(rb"[0-9a-fA-F]{16}|\\x[0-9a-fA-F]{2}|[0-9]{39}")
 
 
@@ -165,13 +169,10 @@ def strings_may_pin(
     not the regex: 16 hex digits in a row (39 decimal digits hold such a run), or `\\x` and two
     hex digits. One find per string with a hint, not per position."""
     sizes = {size + quotes for size in text_lengths for quotes in (2, 3, 4)}
-    offsets: list[int] = []
-    at = 0
-    for start, end, _ in spans:
-        offsets.append(at)
-        at += end - start + 1
-    offsets.append(at)
-    joined = b"\n".join([data[start:end] for start, end, _ in spans])
+    texts = list(map(data.__getitem__, map(slice, map(_FIRST, spans), map(_SECOND, spans))))
+    lengths = list(map(len, texts))
+    offsets = [0, *accumulate(map(add, lengths, repeat(1)))]  # where each text starts
+    joined = b"\n".join(texts)
     hexes = joined.translate(_HEX_CLASS)
     hit: set[int] = set()
     found = hexes.find(_HEX_RUN)
@@ -187,7 +188,7 @@ def strings_may_pin(
             found = joined.find(b"\\x", offsets[index + 1])
         else:
             found = joined.find(b"\\x", found + 1)
-    return [i for i, (start, end, _) in enumerate(spans) if i in hit or end - start in sizes]
+    return sorted(hit.union(compress(range(len(lengths)), map(sizes.__contains__, lengths))))
 
 
 def string_may_pin(raw: bytes, text_lengths: frozenset[int]) -> bool:

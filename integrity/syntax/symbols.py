@@ -8,6 +8,7 @@ stack of open scopes), so nothing here recurses on tree depth.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import repeat
 from operator import attrgetter
 
 import tree_sitter
@@ -17,6 +18,7 @@ from integrity.syntax.specs import SPECS, LanguageSpec
 from integrity.syntax.tokens import Event, Span
 
 _START = attrgetter("start_byte")
+_END = attrgetter("end_byte")
 CLASS_KINDS = frozenset({"class", "struct", "interface", "enum", "trait", "impl"})
 _MAX_NAME = 200
 _MAX_DECLARATOR_DEPTH = 32
@@ -197,8 +199,10 @@ def qualify(definitions: list[Definition], spec: LanguageSpec) -> tuple[Definiti
 def _events(
     captures: dict[str, list[tree_sitter.Node]], spec: LanguageSpec, strings: list[Event]
 ) -> list[Event]:
-    drop = Span.DROP
-    events: list[Event] = [(n.start_byte, n.end_byte, drop) for n in captures.get("comment", ())]
+    comments = captures.get("comment", ())
+    events: list[Event] = list(
+        zip(map(_START, comments), map(_END, comments), repeat(Span.DROP), strict=False)
+    )
     events.extend(strings)
     if not spec.blocks:
         events.sort()  # tuples compare in C; ranges never share a start here
@@ -243,8 +247,9 @@ def scan_tree(
     # a capture name's nodes are NOT in document order: tables are sorted here, numbers where
     # their starts are read anyway (syntax/extract.py); strings and defines need no order
     strings = captures.get("string", [])
-    keep = Span.KEEP
-    string_events = [(n.start_byte, n.end_byte, keep) for n in strings]
+    string_events = list(
+        zip(map(_START, strings), map(_END, strings), repeat(Span.KEEP), strict=False)
+    )
     return TreeScan(
         definitions=qualify(found, spec),
         events=tuple(_events(captures, spec, string_events)),
