@@ -23,6 +23,7 @@ from integrity.detectors.common import (
     run_index,
 )
 from integrity.detectors.keywords import KeywordIndex
+from integrity.detectors.variants import PatternNeeds, Variants
 from integrity.model import Finding
 from integrity.rules.predicates import Predicates, function_name
 from integrity.rules.queries import LanguageQuery
@@ -30,7 +31,6 @@ from integrity.rules.schema import Rule
 from integrity.syntax.languages import QUERY_START_DEPTH
 
 _MATCH_LIMIT = 16384
-_MAX_VARIANTS = 8
 Captures = dict[str, list[tree_sitter.Node]]
 
 
@@ -57,7 +57,8 @@ class QueryBundle:
         self._predicates = Predicates()
         calls = compiled.predicates or tuple(() for _ in compiled.owners)
         self._checks = tuple(self._predicates.checks(pattern) for pattern in calls)
-        self._variants: dict[frozenset[str], tree_sitter.Query] = {}
+        self._needs: PatternNeeds | None = None
+        self._variants = Variants(compiled)
         self._last: tuple[FileView, tree_sitter.Tree] | None = None
         self._matches: dict[str, list[Captures]] = {}
 
@@ -78,26 +79,26 @@ class QueryBundle:
         grouped: dict[str, list[Captures]] = {}
         if not active:
             return grouped
-        cursor = tree_sitter.QueryCursor(self._query(in_scope), match_limit=_MATCH_LIMIT)
+        patterns = self._patterns(view, active)
+        if not patterns:
+            return grouped
+        query, numbers = self._variants.get(patterns)
+        cursor = tree_sitter.QueryCursor(query, match_limit=_MATCH_LIMIT)
         cursor.set_max_start_depth(QUERY_START_DEPTH)
         owner, checks = self._owner, self._checks
         source = view.after or b""
-        for pattern, captures in cursor.matches(tree.root_node):
+        for local, captures in cursor.matches(tree.root_node):
+            pattern = numbers[local] if numbers is not None else local
             rule = owner[pattern]
             if rule in active and all(check(captures, source) for check in checks[pattern]):
                 grouped.setdefault(rule, []).append(captures)
         return grouped
 
-    def _query(self, in_scope: Sequence[str]) -> tree_sitter.Query:
-        """The combined query without the patterns of rules out of scope for this file (in scan
-        mode the diff-only rules), compiled once per distinct set; the full query past a few."""
-        out = frozenset(self._rules).difference(in_scope)
-        query = self._variants.get(out)
-        if query is None:
-            if len(self._variants) >= _MAX_VARIANTS:
-                return self._compiled.query
-            query = self._variants[out] = self._compiled.without(out)
-        return query
+    def _patterns(self, view: FileView, active: frozenset[str]) -> frozenset[int]:
+        """The patterns of active rules whose needed literals are all in the view."""
+        if self._needs is None:
+            self._needs = PatternNeeds(self._compiled)
+        return self._needs.patterns(view, active)
 
 
 def build_bundles(
