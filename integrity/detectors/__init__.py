@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import cast
 
 from integrity.detectors.assembled import AssembledNameDetector
 from integrity.detectors.base import Detector, FileView
 from integrity.detectors.common import lower_keywords
 from integrity.detectors.confusables import ConfusableIdentifierDetector
 from integrity.detectors.dependencies import DependencyDetector
+from integrity.detectors.dispatch import ByLanguage, RuleDetector
 from integrity.detectors.feature_check import FeatureCheckDetector
 from integrity.detectors.keywords import KeywordIndex
 from integrity.detectors.literal_change import LiteralChangeDetector
@@ -44,6 +46,9 @@ class BuildContext:
 
 Factory = Callable[[Rule, BuildContext], Detector]
 
+_GROUPED = ("query", "regex")
+"""Kinds whose detectors are offered each file through one `ByLanguage` group per kind."""
+
 KINDS: dict[str, Factory] = {
     "query": lambda rule, ctx: QueryDetector(rule, ctx.bundles, ctx.keywords),
     "regex": lambda rule, ctx: RegexDetector(rule, ctx.keywords),
@@ -64,7 +69,8 @@ KINDS: dict[str, Factory] = {
 
 
 def build_detectors(ruleset: RuleSet, grammars: Grammars) -> tuple[Detector, ...]:
-    """One detector per rule (secret rules: whatever the secrets detector builds from them).
+    """One detector per rule (secret rules: whatever the secrets detector builds from them),
+    the query rules and the regex rules each offered files through one `ByLanguage` group.
 
     Build once per run and thread: query detectors of a language share one combined query.
     Raises SignatureError for a kind with no registered detector.
@@ -77,7 +83,8 @@ def build_detectors(ruleset: RuleSet, grammars: Grammars) -> tuple[Detector, ...
     )
     bundles = build_bundles(ruleset.rules, ruleset.queries, keywords)
     context = BuildContext(ruleset, grammars, bundles, keywords)
-    detectors: list[Detector] = []
+    slots: list[Detector | str] = []  # a kind name holds the place of that kind's group
+    grouped: dict[str, list[RuleDetector]] = {kind: [] for kind in _GROUPED}
     secrets: list[Rule] = []
     for rule in ruleset.rules:
         if rule.kind == "secret":
@@ -88,7 +95,17 @@ def build_detectors(ruleset: RuleSet, grammars: Grammars) -> tuple[Detector, ...
             raise SignatureError(
                 f"{rule.source_file}: rule {rule.id}: no detector for kind {rule.kind!r}"
             )
-        detectors.append(factory(rule, context))
+        detector = factory(rule, context)
+        members = grouped.get(rule.kind)
+        if members is None:
+            slots.append(detector)
+            continue
+        if not members:  # the group stands where its first rule stood
+            slots.append(rule.kind)
+        members.append(cast(RuleDetector, detector))
     if secrets:
-        detectors.extend(build_secret_detectors(secrets))
-    return tuple(detectors)
+        slots.extend(build_secret_detectors(secrets))
+    return tuple(
+        ByLanguage(f"{slot}-rules", grouped[slot]) if isinstance(slot, str) else slot
+        for slot in slots
+    )
