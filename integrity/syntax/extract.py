@@ -56,6 +56,7 @@ class Candidate:
     direct: bool  # the literal is the whole value of an assignment or declaration
     make: Callable[[], Literal | None]
     name: Callable[[], str | None]
+    worth: bool = False  # known to pass pin's prefilter (_worth_making) in any context
 
 
 class _Enclosing:
@@ -86,6 +87,7 @@ def _at_node(
     elements: tuple[bytes, ...],
     size: int,
     make: Callable[[], Literal | None],
+    worth: bool = False,
 ) -> Candidate:
     return Candidate(
         node.start_byte,
@@ -96,6 +98,7 @@ def _at_node(
         direct,
         make,
         lambda: tree_name(data, node),
+        worth,
     )
 
 
@@ -106,10 +109,15 @@ def _at_offset(
     raw: bytes,
     elements: tuple[bytes, ...],
     make: Callable[[], Literal | None],
+    string: bool = False,
 ) -> Candidate:
     direct = after_assignment(data, start)
-    size = sum(len(e) for e in elements) if elements else len(raw)
-    return Candidate(start, end, raw, elements, size, direct, make, lambda: token_name(data, start))
+    size = sum(map(len, elements)) if elements else len(raw)
+    # strings come here past string_may_pin; numbers pass the prefilter when long or assigned
+    worth = string or (bool(raw) and (size >= _SMALL_RAW or (direct and size > 1)))
+    return Candidate(
+        start, end, raw, elements, size, direct, make, lambda: token_name(data, start), worth
+    )
 
 
 def tree_candidates(
@@ -122,6 +130,7 @@ def tree_candidates(
     order = sorted(range(len(starts)), key=starts.__getitem__)  # captures are not in order
     numbers = list(map(numbers.__getitem__, order))
     starts = list(map(starts.__getitem__, order))
+    ends = list(map(_NODE_END, numbers))
     consumed: list[tuple[int, int]] = []  # index ranges of numbers inside tables
     table_end = -1
     for table in scan.tables:
@@ -132,25 +141,23 @@ def tree_candidates(
         hi = bisect.bisect_left(starts, table_end, lo)
         if hi - lo >= 2:
             consumed.append((lo, hi))
-            raws = tuple(data[n.start_byte : n.end_byte] for n in numbers[lo:hi])
+            raws = tuple(map(data.__getitem__, map(slice, starts[lo:hi], ends[lo:hi])))
             size = sum(map(len, raws))
             direct = table.id in scan.direct
             maker = _table_maker(raws, c_octal)
             out.append(_at_node(data, table, direct, b"", raws, size, maker))
     # loose numbers of one byte never pin (nor, undirected, short ones): kept out before the
     # loop below, in C
-    ends = list(map(_NODE_END, numbers))
     wide = list(map(gt, map(sub, ends, starts), repeat(1)))
     taken = 0
     for lo, hi in (*consumed, (len(numbers), len(numbers))):
-        for node in compress(numbers[taken:lo], wide[taken:lo]):
-            start, end = node.start_byte, node.end_byte
-            size = end - start
-            if size >= _SMALL_RAW or node.id in scan.direct:
+        for i in compress(range(taken, lo), wide[taken:lo]):
+            start, end, node = starts[i], ends[i], numbers[i]
+            direct = node.id in scan.direct
+            if end - start >= _SMALL_RAW or direct:
                 raw = data[start:end]
-                direct = node.id in scan.direct
                 maker = _number_maker(raw, c_octal)
-                out.append(_at_node(data, node, direct, raw, (), size, maker))
+                out.append(_at_node(data, node, direct, raw, (), end - start, maker, True))
         taken = hi
     strings = scan.strings
     spans = scan.string_events
@@ -159,7 +166,8 @@ def tree_candidates(
         raw = data[start:end]
         node = strings[index]
         direct = node.id in scan.direct
-        out.append(_at_node(data, node, direct, raw, (), end - start, _string_maker(raw)))
+        maker = _string_maker(raw)
+        out.append(_at_node(data, node, direct, raw, (), end - start, maker, True))
     for node in scan.defines:
         value = node.child_by_field_name("value")
         if value is None:
@@ -172,9 +180,18 @@ def tree_candidates(
             continue
         name = node_text(data, name_node, 100)
         maker = _string_maker(raw) if raw[:1] in (b'"', b"'") else _number_maker(raw, c_octal)
+        worth = len(raw) > 1 or not raw[:1].isdigit()
         out.append(
             Candidate(
-                value.start_byte, value.end_byte, raw, (), len(raw), True, maker, _fixed(name)
+                value.start_byte,
+                value.end_byte,
+                raw,
+                (),
+                len(raw),
+                True,
+                maker,
+                _fixed(name),
+                worth,
             )
         )
     out.sort(key=_CANDIDATE_START)
@@ -208,7 +225,7 @@ def token_candidates(
     for start, end in strings:
         raw = data[start:end]
         if string_may_pin(raw, text_lengths):
-            out.append(_at_offset(data, start, end, raw, (), _string_maker(raw)))
+            out.append(_at_offset(data, start, end, raw, (), _string_maker(raw), True))
     out.sort(key=lambda c: c.start)
     return out
 
@@ -295,7 +312,7 @@ def pin(
     for cand in candidates:
         symbol = enclosing.at(cand.start)
         context = file_crypto or (symbol is not None and index_of[id(symbol)] in crypto_definitions)
-        if not _worth_making(cand, context, registry, text_sizes):
+        if not cand.worth and not _worth_making(cand, context, registry, text_sizes):
             continue
         literal = cand.make()
         if literal is None:
