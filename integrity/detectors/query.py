@@ -25,7 +25,7 @@ from integrity.detectors.common import (
 from integrity.detectors.keywords import KeywordIndex
 from integrity.detectors.variants import PatternNeeds, Variants
 from integrity.model import Finding
-from integrity.rules.predicates import Predicates, function_name
+from integrity.rules.predicates import Check, Predicates, function_name
 from integrity.rules.queries import LanguageQuery
 from integrity.rules.schema import Rule
 from integrity.syntax.languages import QUERY_START_DEPTH
@@ -53,10 +53,8 @@ class QueryBundle:
         words = [word for _, keywords in self._rules.values() for word in keywords]
         self._index = run_index(index, words)
         self._compiled = compiled
-        self._owner = compiled.owners
-        self._predicates = Predicates()
-        calls = compiled.predicates or tuple(() for _ in compiled.owners)
-        self._checks = tuple(self._predicates.checks(pattern) for pattern in calls)
+        self._owner: tuple[str, ...] = ()
+        self._checks: tuple[tuple[Check, ...], ...] = ()
         self._needs: PatternNeeds | None = None
         self._variants = Variants(compiled)
         self._last: tuple[FileView, tree_sitter.Tree] | None = None
@@ -79,6 +77,8 @@ class QueryBundle:
         grouped: dict[str, list[Captures]] = {}
         if not active:
             return grouped
+        if self._needs is None:  # first file of this language: compile and prepare
+            self._prepare()
         patterns = self._patterns(view, active)
         if not patterns:
             return grouped
@@ -94,10 +94,19 @@ class QueryBundle:
                 grouped.setdefault(rule, []).append(captures)
         return grouped
 
+    def _prepare(self) -> None:
+        compiled = self._compiled
+        self._owner = compiled.owners
+        predicates = Predicates()
+        calls = compiled.predicates or tuple(() for _ in compiled.owners)
+        self._checks = tuple(predicates.checks(pattern) for pattern in calls)
+        self._needs = PatternNeeds(compiled)
+
     def _patterns(self, view: FileView, active: frozenset[str]) -> frozenset[int]:
         """The patterns of active rules whose needed literals are all in the view."""
         if self._needs is None:
-            self._needs = PatternNeeds(self._compiled)
+            self._prepare()
+        assert self._needs is not None
         return self._needs.patterns(view, active)
 
 

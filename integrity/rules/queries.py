@@ -93,6 +93,14 @@ def captures_in(text: str) -> frozenset[str]:
 
 
 @dataclass(frozen=True, slots=True)
+class _Built:
+    query: tree_sitter.Query
+    owners: tuple[str, ...]
+    predicates: tuple[tuple[PredicateCall, ...], ...]
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
 class LanguageQuery:
     """Every query rule of one language compiled as one query, and the rule of each pattern.
 
@@ -101,17 +109,51 @@ class LanguageQuery:
     predicates (ours) that tree-sitter leaves to a callback: run the query without one and
     filter its matches with `Predicates.accepts`. `without` compiles a private copy with the
     patterns of some rules disabled (a query's patterns can only be disabled for good).
+
+    Built by `compile_language`, eagerly (a bad query raises there) or, with `lazy=True`, on
+    first use of `query`, `owners`, `predicates` or `source` (for parts already known to
+    compile: a worker reloading rules its parent checked pays only for the languages it meets).
     """
 
-    query: tree_sitter.Query = field(compare=False)
-    owners: tuple[str, ...]
-    predicates: tuple[tuple[PredicateCall, ...], ...] = ()
-    language: tree_sitter.Language | None = field(default=None, compare=False, repr=False)
-    source: str = field(default="", compare=False, repr=False)
+    language: tree_sitter.Language = field(compare=False, repr=False)
+    parts: tuple[tuple[str, str], ...]
+    _built: list[_Built] = field(default_factory=list, compare=False, repr=False)
+
+    def _get(self) -> _Built:
+        if not self._built:  # two threads may both build: same result, one kept
+            built = _build(self.language, self.parts)
+            if not self._built:
+                self._built.append(built)
+        return self._built[0]
+
+    @property
+    def built(self) -> bool:
+        """True once the combined query is compiled."""
+        return bool(self._built)
+
+    @property
+    def query(self) -> tree_sitter.Query:
+        """The combined query (every pattern of every rule, in rule order)."""
+        return self._get().query
+
+    @property
+    def owners(self) -> tuple[str, ...]:
+        """The rule id of each pattern."""
+        return self._get().owners
+
+    @property
+    def predicates(self) -> tuple[tuple[PredicateCall, ...], ...]:
+        """The general predicates of each pattern, cheap ones first."""
+        return self._get().predicates
+
+    @property
+    def source(self) -> str:
+        """The combined query text."""
+        return self._get().source
 
     def without(self, rule_ids: frozenset[str]) -> tree_sitter.Query:
         """A new query (the caller's own) where the patterns of these rules never match."""
-        if self.language is None or not rule_ids.intersection(self.owners):
+        if not rule_ids.intersection(self.owners):
             return self.query
         query = tree_sitter.Query(self.language, self.source)
         for index, owner in enumerate(self.owners):
@@ -121,9 +163,17 @@ class LanguageQuery:
 
 
 def compile_language(
-    language: tree_sitter.Language, parts: Sequence[tuple[str, str]]
+    language: tree_sitter.Language, parts: Sequence[tuple[str, str]], *, lazy: bool = False
 ) -> LanguageQuery:
-    """Compile (rule id, query text) parts into one query; raises QueryProblem."""
+    """Compile (rule id, query text) parts into one query; raises QueryProblem (with `lazy`,
+    at first use instead)."""
+    compiled = LanguageQuery(language, tuple(parts))
+    if not lazy:
+        compiled.query  # noqa: B018 - compiles now, so a bad query raises here
+    return compiled
+
+
+def _build(language: tree_sitter.Language, parts: Sequence[tuple[str, str]]) -> _Built:
     pieces: list[bytes] = []
     starts: list[int] = []
     position = 0
@@ -151,7 +201,7 @@ def compile_language(
         )
         for i in range(query.pattern_count)
     )
-    return LanguageQuery(query, owners, predicates, language, whole.decode("utf-8"))
+    return _Built(query, owners, predicates, whole.decode("utf-8"))
 
 
 _COST = {"re2-match?": 0, "re2-not-match?": 0, "in-condition?": 1}

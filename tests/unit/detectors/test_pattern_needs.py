@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import re2
 import tree_sitter
 from hypothesis import given, settings
@@ -13,7 +14,8 @@ from integrity.detectors.requirements import pattern_needs, regex_needs
 from integrity.detectors.variants import PatternNeeds, Variants, pattern_texts
 from integrity.rules.load import load_rules
 from integrity.rules.pattern_predicates import general_predicates
-from integrity.rules.queries import compile_language, prepare
+from integrity.rules.predicates import Predicates
+from integrity.rules.queries import QueryProblem, compile_language, prepare
 from integrity.syntax.languages import Grammars
 
 
@@ -163,6 +165,7 @@ def test_bundle_selection_on_rule_set_examples_keeps_matches() -> None:
     bundles = build_bundles(ruleset.rules, ruleset.queries)
     bundle = bundles["c"]
     compiled = ruleset.queries["c"]
+    checks = [Predicates().checks(calls) for calls in compiled.predicates]
     for rule in ruleset.rules:
         if rule.kind != "query" or "c" not in rule.languages or rule.diff_only:
             continue
@@ -178,10 +181,23 @@ def test_bundle_selection_on_rule_set_examples_keeps_matches() -> None:
             full = [
                 sorted((n.start_byte, n.end_byte) for v in c.values() for n in v)
                 for p, c in tree_sitter.QueryCursor(compiled.query).matches(tree.root_node)
-                if compiled.owners[p] == rule.id
-                and all(check(c, data) for check in bundle._checks[p])
+                if compiled.owners[p] == rule.id and all(check(c, data) for check in checks[p])
             ]
             keyword_hit = not rule.keywords or any(
                 k.lower().encode() in data.lower() for k in rule.keywords
             )
             assert got == (full if keyword_hit else []), (rule.id, example.code)
+
+
+def test_lazy_language_query_compiles_on_first_use() -> None:
+    language = Grammars().language("c")
+    assert language is not None
+    good = compile_language(language, [("r", "((identifier) @x)")], lazy=True)
+    before = good.built
+    assert good.owners == ("r",)
+    assert (before, good.built) == (False, True)
+    bad = compile_language(language, [("r", "((no_such_node) @x)")], lazy=True)
+    with pytest.raises(QueryProblem):
+        _ = bad.query
+    with pytest.raises(QueryProblem):
+        compile_language(language, [("r", "((no_such_node) @x)")])
