@@ -19,6 +19,7 @@ from integrity.syntax.tokens import Event, Span, TokenRanges, regex_ranges
 
 Region = tuple[int, int]
 _FIRST = itemgetter(0)
+_SPAN = itemgetter(2)
 _MAX_PASSES = 8  # widening rounds (each joins regions that a table or a string bridges)
 
 
@@ -77,10 +78,11 @@ def _merge(spans: list[Region]) -> list[Region]:
     return out
 
 
-def _crossing(atoms: Sequence[Region], region: Region) -> list[Region]:
-    """Atoms (sorted, disjoint) that a region's start or end would cut."""
+def _crossing(atoms: Sequence[Region | Event], region: Region) -> list[Region | Event]:
+    """Atoms (sorted, disjoint; their first two items a byte range) that a region's start or
+    end would cut."""
     start, end = region
-    out: list[Region] = []
+    out: list[Region | Event] = []
     for at in (start, end):
         k = bisect.bisect_left(atoms, at, key=_FIRST) - 1
         if k >= 0 and atoms[k][1] > at:
@@ -108,16 +110,18 @@ def broken_regions(
     `tables` and `events` are sorted by start; a region grows to whole lines and over every
     comment, string or outermost table its boundary would cut."""
     regions = _merge([_lines(data, n.start_byte, n.end_byte) for n in broken])
-    kept: list[Region] = [(s, e) for s, e, span in events if span <= Span.KEEP]  # no markers
+    kept: Sequence[Region | Event] = events
+    if events and max(map(_SPAN, events)) > Span.KEEP:  # markers (Python blocks) are no atoms
+        kept = [(s, e) for s, e, span in events if span <= Span.KEEP]
     atoms = (kept, _outermost(tables))
     for _ in range(_MAX_PASSES):
         if not regions or regions[0] == (0, len(data)):
             break
         grown = [
-            _lines(data, s, e)
+            _lines(data, atom[0], atom[1])
             for region in regions
             for spans in atoms
-            for s, e in _crossing(spans, region)
+            for atom in _crossing(spans, region)
         ]
         if not grown:
             break
