@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import tree_sitter
-from confusable_homoglyphs import categories, confusables
 
 from integrity.detectors.base import FileView
 from integrity.detectors.common import Scope, make_finding
@@ -113,6 +112,8 @@ class ConfusableIdentifierDetector:
 
 def confusable_reason(name: str, text: str) -> str | None:
     """Why an identifier is confusable, or None when it is an honest non-ASCII name."""
+    from confusable_homoglyphs import categories, confusables  # imported on first use: ~25 ms
+
     scripts = {categories.alias(ch) for ch in name if ch.isalpha()} - {"COMMON"}
     lookalikes = confusables.is_confusable(name, preferred_aliases=["latin"], greedy=True)
     if not lookalikes:

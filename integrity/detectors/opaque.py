@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import PurePosixPath
 
 from integrity.detectors.base import FileView
 from integrity.detectors.common import Scope, make_finding
@@ -48,7 +47,7 @@ _COMPILED_SUFFIXES = frozenset({".pyc", ".pyo", ".o", ".obj", ".so", ".dll", ".d
 
 def classify(path: str, data: bytes) -> str | None:
     """What makes the content opaque ("executable: ...", "binary", "high-entropy"), or None."""
-    suffix = PurePosixPath(path.lower()).suffix
+    suffix = path_suffix(path.lower())
     if suffix in MEDIA_SUFFIXES:
         return None
     nul = b"\x00" in data[:HEAD]
@@ -65,6 +64,13 @@ def classify(path: str, data: bytes) -> str | None:
         if entropy > ENTROPY_THRESHOLD:
             return f"high-entropy ({entropy:.2f} bits/byte)"
     return None
+
+
+def path_suffix(path: str) -> str:
+    """`PurePosixPath(path).suffix` without building a path object (once per file)."""
+    name = next((part for part in reversed(path.split("/")) if part and part != "."), "")
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
 _HIGH_BYTES = bytes(range(128, 256))

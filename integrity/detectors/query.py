@@ -54,7 +54,7 @@ class QueryBundle:
         self._index = run_index(index, words)
         self._compiled = compiled
         self._owner: tuple[str, ...] = ()
-        self._checks: tuple[tuple[Check, ...], ...] = ()
+        self._checks: tuple[Check, ...] = ()
         self._needs: PatternNeeds | None = None
         self._variants = Variants(compiled)
         self._last: tuple[FileView, tree_sitter.Tree] | None = None
@@ -90,7 +90,7 @@ class QueryBundle:
         for local, captures in cursor.matches(tree.root_node):
             pattern = numbers[local] if numbers is not None else local
             rule = owner[pattern]
-            if rule in active and all(check(captures, source) for check in checks[pattern]):
+            if rule in active and checks[pattern](captures, source):
                 grouped.setdefault(rule, []).append(captures)
         return grouped
 
@@ -99,7 +99,7 @@ class QueryBundle:
         self._owner = compiled.owners
         predicates = Predicates()
         calls = compiled.predicates or tuple(() for _ in compiled.owners)
-        self._checks = tuple(predicates.checks(pattern) for pattern in calls)
+        self._checks = tuple(_all_of(predicates.checks(pattern)) for pattern in calls)
         self._needs = PatternNeeds(compiled)
 
     def _patterns(self, view: FileView, active: frozenset[str]) -> frozenset[int]:
@@ -178,6 +178,23 @@ class QueryDetector:
                 captures=texts,
                 symbol=function_name(node),
             )
+
+
+def _always(_captures: Captures, _source: bytes | None) -> bool:
+    return True
+
+
+def _all_of(checks: tuple[Check, ...]) -> Check:
+    """One check standing for a pattern's checks (in order, stopping at the first failure)."""
+    if not checks:
+        return _always
+    if len(checks) == 1:
+        return checks[0]
+
+    def every(captures: Captures, source: bytes | None) -> bool:
+        return all(check(captures, source) for check in checks)
+
+    return every
 
 
 def _text(node: tree_sitter.Node) -> str:
