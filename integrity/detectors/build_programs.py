@@ -14,7 +14,9 @@ from dataclasses import dataclass
 _CMAKE_CALL = re.compile(
     r"(?i)\b(check_(c|cxx)_source_(?:compiles|runs)|check_source_(?:compiles|runs))\s*\("
 )
-_AC_CALL = re.compile(r"\b(AC_(?:COMPILE|LINK|RUN)_IFELSE|AC_TRY_(?:COMPILE|LINK|RUN))\s*\(")
+_AC_CALL = re.compile(r"(AC_(?:(?:COMPILE|LINK|RUN)_IFELSE|TRY_(?:COMPILE|LINK|RUN)))\s*\(")
+"""Starts with its literal, so `re` looks for "AC_" quickly; the word boundary before it is
+tested on each match (`_word_start`): a leading word-boundary test made `re` try every offset."""
 _AC_WRAPPER = re.compile(r"^\s*(AC_LANG_PROGRAM|AC_LANG_SOURCE)\s*\(", re.S)
 _M4_LINE = re.compile(
     r"(?m)^[ \t]*(?:_?(?:AC|AS|AM|AH|gl|m4|LT|PKG)_\w+(?:\(.*\))?|dnl\b.*)[ \t]*$"
@@ -41,7 +43,11 @@ class Check:
 def find_checks(text: str) -> list[Check]:
     """Every CMake or autoconf feature check with a literal program."""
     checks = []
-    for match in _CMAKE_CALL.finditer(text):
+    # every CMake call names "source_"; re's IGNORECASE also matches U+017F for "s"
+    cmake = (
+        _CMAKE_CALL.finditer(text) if "source_" in text.lower() or "\u017f" in text else iter(())
+    )
+    for match in cmake:
         language = "cpp" if (match.group(2) or "").lower() == "cxx" else "c"
         args = split_args(text, match.end(), m4=False)
         if match.group(1).lower().startswith("check_source_") and args:
@@ -52,6 +58,8 @@ def find_checks(text: str) -> list[Check]:
             if program is not None:
                 checks.append(Check(match.group(1), match.start(), args[0][1], program, language))
     for match in _AC_CALL.finditer(text):
+        if not _word_start(text, match.start()):
+            continue
         args = split_args(text, match.end(), m4=True)
         if not args:
             continue
@@ -64,6 +72,14 @@ def find_checks(text: str) -> list[Check]:
         if program is not None and dialect is not None:
             checks.append(Check(match.group(1), match.start(), end, program, dialect))
     return [c for c in checks if c.program.strip() and len(c.program) <= _MAX_PROGRAM]
+
+
+def _word_start(text: str, offset: int) -> bool:
+    """A word starts at offset: no word character (as `re` reads them) just before it."""
+    if offset == 0:
+        return True
+    before = text[offset - 1]
+    return not (before.isalnum() or before == "_")
 
 
 _AC_LANG = re.compile(
