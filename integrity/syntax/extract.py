@@ -114,7 +114,9 @@ def _at_offset(
     direct = after_assignment(data, start)
     size = sum(map(len, elements)) if elements else len(raw)
     # strings come here past string_may_pin; numbers pass the prefilter when long or assigned
-    worth = string or (bool(raw) and (size >= _SMALL_RAW or (direct and size > 1)))
+    # (the prefilter reads anything opening with a digit as a number)
+    number = raw[:1].isdigit()
+    worth = (size >= _SMALL_RAW or (direct and size > 1)) if number else string
     return Candidate(
         start, end, raw, elements, size, direct, make, lambda: token_name(data, start), worth
     )
@@ -157,7 +159,8 @@ def tree_candidates(
             if end - start >= _SMALL_RAW or direct:
                 raw = data[start:end]
                 maker = _number_maker(raw, c_octal)
-                out.append(_at_node(data, node, direct, raw, (), end - start, maker, True))
+                worth = raw[:1].isdigit()  # not `.5`: pin's prefilter reads it as a string
+                out.append(_at_node(data, node, direct, raw, (), end - start, maker, worth))
         taken = hi
     strings = scan.strings
     spans = scan.string_events
@@ -167,7 +170,8 @@ def tree_candidates(
         node = strings[index]
         direct = node.id in scan.direct
         maker = _string_maker(raw)
-        out.append(_at_node(data, node, direct, raw, (), end - start, maker, True))
+        worth = not raw[:1].isdigit()  # a heredoc body opening with a digit is a number there
+        out.append(_at_node(data, node, direct, raw, (), end - start, maker, worth))
     for node in scan.defines:
         value = node.child_by_field_name("value")
         if value is None:
