@@ -68,12 +68,25 @@ class QueryBundle:
             self._last = (view, tree)
         return self._matches.get(rule_id, [])
 
-    def _run(self, view: FileView, tree: tree_sitter.Tree) -> dict[str, list[Captures]]:
+    def knows(self, rule_id: str) -> bool:
+        """True when the rule's patterns are part of this bundle."""
+        return rule_id in self._rules
+
+    def active(self, view: FileView) -> frozenset[str]:
+        """The rules of this bundle in scope for the view and with a keyword in it (once per
+        view: every rule detector of the file asks)."""
+        return view.derived((self, "active"), self._active)
+
+    def _active(self, view: FileView) -> frozenset[str]:
         index = self._index
-        in_scope = [rule for rule, (scope, _) in self._rules.items() if scope.accepts(view)]
-        active = frozenset(
-            rule for rule in in_scope if keywords_in(view, self._rules[rule][1], index)
+        return frozenset(
+            rule
+            for rule, (scope, keywords) in self._rules.items()
+            if scope.accepts(view) and keywords_in(view, keywords, index)
         )
+
+    def _run(self, view: FileView, tree: tree_sitter.Tree) -> dict[str, list[Captures]]:
+        active = self.active(view)
         grouped: dict[str, list[Captures]] = {}
         if not active:
             return grouped
@@ -146,12 +159,14 @@ class QueryDetector:
 
     def wants(self, view: FileView) -> bool:
         """A parsed file in one of the rule's languages and paths holding one of its keywords."""
-        return (
-            view.tree is not None
-            and view.language in self._bundles
-            and self._scope.accepts(view)
-            and keywords_in(view, self._keywords, self._index)
-        )
+        if view.tree is None or view.language is None:
+            return False
+        bundle = self._bundles.get(view.language)
+        if bundle is None:
+            return False
+        if bundle.knows(self.rule.id):
+            return self.rule.id in bundle.active(view)
+        return self._scope.accepts(view) and keywords_in(view, self._keywords, self._index)
 
     def detect(self, view: FileView) -> Iterator[Finding]:
         """One finding per distinct reported node."""
