@@ -81,24 +81,78 @@ def _usable(group: frozenset[str]) -> frozenset[bytes] | None:
         return None
     if any(len(word) < _MIN_LENGTH or not word.isascii() for word in group):
         return None
-    return frozenset(word.lower().encode("ascii") for word in group)
+    words = {word.lower().encode("ascii") for word in group}
+    # a word holding another is found whenever it is: only the shorter one matters
+    return frozenset(w for w in words if not any(o != w and o in w for o in words))
 
 
 def _sequence(items: list[tuple[Any, Any]]) -> list[frozenset[str]]:
-    """The needs of a sequence: each literal run, and what each element needs."""
+    """The needs of a sequence: each run of items matching a few known strings (literals,
+    small classes like [ug], optional or alternative literals) as the set of those strings,
+    and what each other element needs."""
     out: list[frozenset[str]] = []
-    run: list[str] = []
+    run: set[str] = {""}
     for op, value in items:
-        if op is _sre.LITERAL:
-            run.append(chr(value))
+        exact = _exact(op, value)
+        if exact is not None and len(run) * len(exact) <= _MAX_ALTERNATIVES:
+            run = {head + tail for head in run for tail in exact}
             continue
-        if run:
-            out.append(frozenset({"".join(run)}))
-            run = []
+        if run != {""}:
+            out.append(frozenset(run))
+        run = {""}
         out.extend(_element(op, value))
-    if run:
-        out.append(frozenset({"".join(run)}))
+    if run != {""}:
+        out.append(frozenset(run))
     return out
+
+
+_SMALL_CLASS = 4
+_ZERO_WIDTH = ("AT", "ASSERT", "ASSERT_NOT")
+
+
+def _exact(op: Any, value: Any) -> set[str] | None:
+    """Every string one regex item can match, when they are few and ASCII; else None."""
+    if op is _sre.LITERAL:
+        return {chr(value)} if value < 128 else None
+    if str(op) in _ZERO_WIDTH:
+        return {""}
+    if op is _sre.IN:
+        chars: set[str] = set()
+        for kind, item in value:
+            if kind is _sre.LITERAL and item < 128:
+                chars.add(chr(item))
+            elif kind is _sre.RANGE and item[1] < 128 and item[1] - item[0] < _SMALL_CLASS:
+                chars.update(chr(code) for code in range(item[0], item[1] + 1))
+            else:
+                return None
+        return chars if 0 < len(chars) <= _SMALL_CLASS else None
+    if op is _sre.SUBPATTERN:
+        return _exact_sequence(list(value[-1]))
+    if op is _sre.BRANCH:
+        union: set[str] = set()
+        for branch in value[1]:
+            strings = _exact_sequence(list(branch))
+            if strings is None:
+                return None
+            union |= strings
+        return union if len(union) <= _MAX_ALTERNATIVES else None
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+        low, high, body = value
+        strings = _exact_sequence(list(body))
+        if strings is None or high > 1:
+            return None
+        return strings | {""} if low == 0 else strings
+    return None
+
+
+def _exact_sequence(items: list[tuple[Any, Any]]) -> set[str] | None:
+    run: set[str] = {""}
+    for op, value in items:
+        exact = _exact(op, value)
+        if exact is None or len(run) * len(exact) > _MAX_ALTERNATIVES:
+            return None
+        run = {head + tail for head in run for tail in exact}
+    return run
 
 
 def _element(op: Any, value: Any) -> list[frozenset[str]]:

@@ -37,7 +37,18 @@ def test_regex_needs_optional_parts_need_nothing() -> None:
 
 def test_regex_needs_gives_up_on_what_it_cannot_read() -> None:
     assert regex_needs(r"^(?i)_*system$") == ()  # a global flag mid-pattern: re refuses it
-    assert regex_needs(r"caf\u00e9") == ()  # non-ASCII literals are not tested on lowered bytes
+    # non-ASCII literals are not tested on lowered bytes: the ASCII part before one still is
+    assert regex_needs("caf\u00e9") == (frozenset({b"caf"}),)
+    assert regex_needs("\u212a\u00e9") == ()
+
+
+def test_regex_needs_expands_small_classes_and_optional_parts() -> None:
+    assert regex_needs(r"(?i)[ug]id$") == (frozenset({b"uid", b"gid"}),)
+    assert regex_needs(r"authori[sz]ed") == (frozenset({b"authorised", b"authorized"}),)
+    assert regex_needs(r"passw(?:or)?d") == (frozenset({b"passwd", b"password"}),)
+    # a word holding another adds nothing: (e|s)?uid needs just "uid"
+    assert regex_needs(r"\b(e|s)?uid\b") == (frozenset({b"uid"}),)
+    assert regex_needs(r"[a-z]id") == (frozenset({b"id"}),)  # a wide class ends the run
 
 
 _PATTERNS = [
