@@ -191,25 +191,32 @@ def _build(language: tree_sitter.Language, parts: Sequence[tuple[str, str]]) -> 
         for i in range(query.pattern_count)
     )
     whole = b"".join(pieces)
-    predicates = tuple(
-        _cheap_first(
-            general_predicates(
-                whole[query.start_byte_for_pattern(i) : query.end_byte_for_pattern(i)].decode(
-                    "utf-8"
-                )
-            )
-        )
+    texts = [
+        whole[query.start_byte_for_pattern(i) : query.end_byte_for_pattern(i)].decode("utf-8")
         for i in range(query.pattern_count)
-    )
+    ]
+    predicates = tuple(_cheap_first(general_predicates(text), text) for text in texts)
     return _Built(query, owners, predicates, whole.decode("utf-8"))
 
 
 _COST = {"re2-match?": 0, "re2-not-match?": 0, "in-condition?": 1}
 
 
-def _cheap_first(calls: tuple[PredicateCall, ...]) -> tuple[PredicateCall, ...]:
-    """Text tests before tree walks (predicates are pure: any order keeps the same matches)."""
-    return tuple(sorted(calls, key=lambda call: _COST.get(call.name, 2)))
+def _cheap_first(calls: tuple[PredicateCall, ...], text: str = "") -> tuple[PredicateCall, ...]:
+    """Text tests before tree walks, and among text tests those on inner captures first
+    (predicates are pure: any order keeps the same matches).
+
+    A node's capture follows its children's in query syntax, so a capture named earlier in
+    the pattern tends to hold less text: `(if_statement condition: (_) @cond) @if` tests the
+    condition before the whole statement, which fails on most `if`s sooner."""
+
+    def first_use(call: PredicateCall) -> int:
+        if not call.args or call.args[0][1] != "capture":
+            return len(text)
+        at = text.find("@" + call.args[0][0])
+        return len(text) if at < 0 else at
+
+    return tuple(sorted(calls, key=lambda call: (_COST.get(call.name, 2), first_use(call))))
 
 
 def _unescape(text: str) -> str:

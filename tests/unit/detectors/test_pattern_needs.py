@@ -212,3 +212,18 @@ def test_lazy_language_query_compiles_on_first_use() -> None:
         _ = bad.query
     with pytest.raises(QueryProblem):
         compile_language(language, [("r", "((no_such_node) @x)")])
+
+
+def test_text_tests_on_inner_captures_run_first() -> None:
+    language = Grammars().language("c")
+    assert language is not None
+    text = (
+        '((if_statement condition: (_) @cond) @if (#match? @if "unlink") '
+        '(#inside? @if "auth") (#match? @cond "time"))'
+    )
+    (calls,) = compile_language(language, [("r", text)]).predicates
+    assert [(call.name, call.args[0][0]) for call in calls] == [
+        ("re2-match?", "cond"),
+        ("re2-match?", "if"),
+        ("inside?", "if"),
+    ]
