@@ -78,7 +78,9 @@ class _ReloadSpec:
     fault_path: str | None = None
 
     def build(self) -> FileWorker:
-        ruleset = load_rules(Path(self.rules_dir)).subset(frozenset(self.rule_ids))
+        # the parent loaded (and checked) the same rules: compile queries on first use
+        ruleset = load_rules(Path(self.rules_dir), lazy_queries=True)
+        ruleset = ruleset.subset(frozenset(self.rule_ids))
         registry = load_registry(Path(self.registry_path))
         return WorkerSpec(self.settings, ruleset, registry).build()
 

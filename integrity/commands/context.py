@@ -32,7 +32,9 @@ def run_context(
     """Load rules and the constant registry once for a run."""
     return RunContext(
         policy=policy,
-        ruleset=load_rules(rules_dir),
+        # the shipped signatures are compiled by `rules test` and the test suite: compile their
+        # queries per language on first use; a --rules folder is checked whole, now
+        ruleset=load_rules(rules_dir, lazy_queries=rules_dir is None),
         registry=load_registry(),
         jobs=opts.jobs,
         structure=structure,
