@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from integrity.commands.common import CommonOptions
+from integrity.commands.context import run_context
+from integrity.config import Policy
 from integrity.errors import ExitCode, SignatureError
 from integrity.model import Category, Severity
 from integrity.rules.load import default_signatures_dir, load_rules
@@ -137,3 +140,22 @@ report = "x"
     ruleset = load_rules(folder)
     assert sorted(ruleset.queries) == ["javascript", "python"]
     assert ruleset.queries["python"].owners == ("first", "first", "second", "second")
+
+
+def test_lazy_queries_compile_per_language_on_first_use() -> None:
+    rules = load_rules(lazy_queries=True)
+    assert rules.queries, "the shipped signatures hold query rules"
+    assert not any(query.built for query in rules.queries.values())
+    c_query = rules.queries["c"]
+    assert c_query.query.pattern_count == len(c_query.owners) > 0
+    assert [lang for lang, query in rules.queries.items() if query.built] == ["c"]
+    eager = load_rules()
+    assert all(query.built for query in eager.queries.values())
+    assert eager.queries["c"].owners == c_query.owners
+
+
+def test_a_rules_folder_with_a_bad_query_fails_at_load_in_a_run(tmp_path: Path) -> None:
+    folder = _folder_with(tmp_path, "query-compile.toml")
+    options = CommonOptions("text", None, None, None, None, 1, True, no_cache=True)
+    with pytest.raises(SignatureError, match="query does not compile for python"):
+        run_context(options, Policy(), folder)
