@@ -26,6 +26,7 @@ import tree_sitter
 
 from integrity.rules.pattern_predicates import ArgKind, PredicateCall
 from integrity.rules.schema import compile_re2
+from integrity.syntax.names import declared_name
 
 OURS: frozenset[str] = frozenset(
     {
@@ -100,14 +101,9 @@ def in_condition(node: tree_sitter.Node) -> bool:
 
 
 def _name_of(node: tree_sitter.Node) -> str | None:
-    named = node.child_by_field_name("name")
-    if named is not None and named.text is not None:
-        return named.text.decode("utf-8", "replace")
-    declarator = node.child_by_field_name("declarator")
-    while declarator is not None:  # C/C++: pointer_declarator -> function_declarator -> identifier
-        if declarator.type in ("identifier", "field_identifier", "qualified_identifier"):
-            return (declarator.text or b"").decode("utf-8", "replace")
-        declarator = declarator.child_by_field_name("declarator")
+    name = declared_name(node)
+    if name is not None:
+        return name
     parent = node.parent  # JS: const login = (...) => {...}
     if parent is not None and parent.type in (
         "variable_declarator",

@@ -9,6 +9,7 @@ import re
 import tree_sitter
 
 from integrity.syntax.languages import GRAMMARS
+from integrity.syntax.names import declared_name
 from integrity.syntax.tokens import Span, TokenRanges, verdict_ranges
 
 _FUNCTION_TYPES = frozenset(
@@ -56,28 +57,12 @@ def in_string_literal(tree: tree_sitter.Tree, start: int, end: int, *, whole: bo
     return False
 
 
-def _name_of(node: tree_sitter.Node) -> str | None:
-    named = node.child_by_field_name("name")
-    if named is not None and named.text is not None:
-        return named.text.decode("utf-8", "replace")
-    declarator = node.child_by_field_name("declarator")
-    hops = 0
-    while declarator is not None and hops < 6:
-        if declarator.type in {"identifier", "field_identifier", "qualified_identifier"}:
-            return (declarator.text or b"").decode("utf-8", "replace")
-        declarator = declarator.child_by_field_name("declarator") or declarator.child_by_field_name(
-            "name"
-        )
-        hops += 1
-    return None
-
-
 def enclosing_function(tree: tree_sitter.Tree, offset: int) -> str | None:
     """Name of the innermost function around byte `offset`, if the grammar says."""
     node: tree_sitter.Node | None = tree.root_node.descendant_for_byte_range(offset, offset)
     while node is not None:
         if node.type in _FUNCTION_TYPES:
-            return _name_of(node)
+            return declared_name(node)
         node = node.parent
     return None
 

@@ -113,3 +113,25 @@ def token_name(data: bytes, start: int) -> str | None:
 def is_direct(node: tree_sitter.Node) -> bool:
     parent = node.parent
     return parent is not None and parent.type in _DIRECT_PARENTS
+
+
+_NAME_TYPES = frozenset({"identifier", "field_identifier", "qualified_identifier"})
+
+
+def declared_name(node: tree_sitter.Node) -> str | None:
+    """The name a definition node declares: its `name` field, else the identifier at the end of
+    its declarator chain (C/C++: pointer_declarator -> function_declarator -> identifier),
+    followed at most six levels."""
+    named = node.child_by_field_name("name")
+    if named is not None and named.text is not None:
+        return named.text.decode("utf-8", "replace")
+    declarator = node.child_by_field_name("declarator")
+    hops = 0
+    while declarator is not None and hops < 6:
+        if declarator.type in _NAME_TYPES:
+            return (declarator.text or b"").decode("utf-8", "replace")
+        declarator = declarator.child_by_field_name("declarator") or declarator.child_by_field_name(
+            "name"
+        )
+        hops += 1
+    return None
