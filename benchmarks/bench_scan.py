@@ -1,7 +1,7 @@
 """Benchmark of whole-tree `integrity scan`: throughput, -j scaling, warm cache, peak memory.
 
-Everything is measured once, in one run, so the ratios compare moments of the same (shared,
-noisy) machine:
+Everything is measured in one run, so the ratios compare moments of the same (shared, noisy)
+machine; steps 1-3 are the median of --repeat runs, their configurations interleaved:
 
 1. bare tree-sitter parsing of the tree's grammar files on N processes (the ceiling);
 2. `integrity scan TREE -j 1 --no-cache` and `-j 2 --no-cache` (their JSON must be identical);
@@ -13,7 +13,7 @@ noisy) machine:
    sampled every 100 ms.
 
 Usage: python benchmarks/bench_scan.py [--tree DIR ...] [--workdir .bench] [--skip-peers]
-           [--skip-100k] [--files 100000]
+           [--skip-100k] [--files 100000] [--repeat 3]
 Default trees: every folder under .bench/src (e.g. curl, openssh, sudo from `apt-get source`),
 hard-linked together under .bench/scanset so one scan covers them all.
 """
@@ -26,6 +26,7 @@ import multiprocessing
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -177,30 +178,42 @@ def row(name: str, seconds: float, size: int, note: str = "") -> str:
     return f"| {name} | {seconds:.2f} s | {size / MB / seconds:.2f} MB/s | {note} |"
 
 
-def scan_rows(root: Path, size: int, work: Path) -> tuple[list[str], float]:
-    """Bare parse, -j 1, -j 2, cold and warm cache; the rows and the -j 2 seconds."""
+def scan_rows(root: Path, size: int, work: Path, repeat: int) -> tuple[list[str], float]:
+    """Bare parse, -j 1, -j 2, cold and warm cache (each the median of `repeat` runs, the
+    configurations interleaved so they share the machine's moments); the rows and the -j 2
+    seconds."""
     rows = []
-    parse_s, parsed = bare_parse(root, 2)
+    parses = [bare_parse(root, 2) for _ in range(repeat)]
+    parse_s, parsed = statistics.median(s for s, _ in parses), parses[0][1]
     rows.append(row("bare tree-sitter parse, 2 processes", parse_s, parsed, "grammar files"))
     # one unmeasured run over an empty folder first: the exported code's .pyc files get written
     # there, so no measured run pays for compiling the package
     (work / "empty").mkdir(exist_ok=True)
     scan(work / "empty", work / "warm-up.json", 1, None)
-    j1, _t1, m1 = scan(root, work / "j1.json", 1, None)
+    one, two, cold, warm = [], [], [], []
+    for attempt in range(repeat):
+        one.append(scan(root, work / "j1.json", 1, None))
+        two.append(scan(root, work / "j2.json", 2, None))
+        cache = work / f"cache{attempt}"
+        cold.append(scan(root, work / "cold.json", 2, cache)[0])
+        warm.append(scan(root, work / "warm.json", 2, cache)[0])
+    j1, m1 = statistics.median(t for t, _, _ in one), max(m for _, _, m in one)
+    j2 = statistics.median(t for t, _, _ in two)
+    t2, m2 = max(t for _, t, _ in two), max(m for _, _, m in two)
     rows.append(row("scan -j 1 --no-cache", j1, size, f"main RSS {m1 >> 20} MiB"))
-    j2, t2, m2 = scan(root, work / "j2.json", 2, None)
     same = filecmp.cmp(work / "j1.json", work / "j2.json", shallow=False)
     note = f"{j1 / j2:.2f}x vs -j 1; JSON identical: {same}; RSS main {m2 >> 20} MiB"
     note += f", PSS all {t2 >> 20} MiB"
     rows.append(row("scan -j 2 --no-cache", j2, size, note))
     rows.append(row("  vs bare parse", j2, size, f"{parse_s / parsed * size / j2:.2f} of its rate"))
-    cold, _t, _m = scan(root, work / "cold.json", 2, work / "cache")
-    rows.append(row("scan -j 2, cold cache", cold, size, ""))
-    warm, _t, _m = scan(root, work / "warm.json", 2, work / "cache")
+    cold_s, warm_s = statistics.median(cold), statistics.median(warm)
+    rows.append(row("scan -j 2, cold cache", cold_s, size, ""))
     same = filecmp.cmp(work / "cold.json", work / "warm.json", shallow=False)
     rows.append(
-        row("scan -j 2, warm cache", warm, size, f"{cold / warm:.1f}x vs cold; same: {same}")
+        row("scan -j 2, warm cache", warm_s, size, f"{cold_s / warm_s:.1f}x vs cold; same: {same}")
     )
+    spread = f"-j 2 runs: {', '.join(f'{t:.2f}' for t, _, _ in two)} s"
+    rows.append(f"| (medians of {repeat}; {spread}) | | | |")
     return rows, j2
 
 
@@ -248,6 +261,7 @@ def main() -> None:
     parser.add_argument("--skip-peers", action="store_true")
     parser.add_argument("--skip-100k", action="store_true")
     parser.add_argument("--files", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per configuration (median)")
     args = parser.parse_args()
     print(f"code: HEAD {snapshot_code(args.workdir)}", flush=True)
     trees = args.tree or sorted(p for p in (args.workdir / "src").iterdir() if p.is_dir())
@@ -258,7 +272,7 @@ def main() -> None:
     lines = ["| what | time | throughput | note |", "|---|---|---|---|"]
     with tempfile.TemporaryDirectory(prefix="bench-scan-") as tmp:
         work = Path(tmp)
-        rows, j2 = scan_rows(root, size, work)
+        rows, j2 = scan_rows(root, size, work, max(1, args.repeat))
         lines += rows
         if not args.skip_peers:
             lines += peer_row(root, size, args.workdir, j2)
