@@ -40,7 +40,9 @@ from integrity.syntax.languages import Grammars, guess_language, has_grammar
 
 MB = 1_000_000
 INTEGRITY = [sys.executable, "-m", "integrity"]
-ENV = dict(os.environ)
+# as an installed package would: Python may cache the bytecode it compiles (sandboxes often set
+# PYTHONDONTWRITEBYTECODE, which makes every run recompile the whole package at start-up)
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def snapshot_code(workdir: Path) -> str:
