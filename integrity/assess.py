@@ -228,27 +228,38 @@ def unsafe_finding(path: str, problem: str, change: str) -> Finding:
     )
 
 
-def not_inspected_finding(path: str, size: int, limit: int) -> Finding:
+def _not_inspected(path: str, message: str, snippet: str, change: str) -> Finding:
+    return Finding(
+        rule_id="not-inspected",
+        category=Category.UNSAFE_INPUT,
+        severity=Severity.INFO,
+        confidence=Confidence.HIGH,
+        message=message,
+        path=path,
+        change=change,
+        snippet=snippet,
+    )
+
+
+def not_inspected_finding(path: str, size: int, limit: int, change: str = "unchanged") -> Finding:
     """Info: a file over the analysis cap was hashed but not parsed or scanned."""
-    return Finding(
-        rule_id="not-inspected",
-        category=Category.UNSAFE_INPUT,
-        severity=Severity.INFO,
-        confidence=Confidence.HIGH,
-        message=f"{size} bytes exceeds max_file_size ({limit}); hashed but not inspected",
-        path=path,
-        snippet=f"size {size}",
-    )
+    message = f"{size} bytes exceeds max_file_size ({limit}); hashed but not inspected"
+    return _not_inspected(path, message, f"size {size}", change)
 
 
-def out_of_time_finding(path: str, limit: float) -> Finding:
+def out_of_time_finding(path: str, limit: float, change: str = "unchanged") -> Finding:
     """Info: the run's time limit was reached before this file was parsed and scanned."""
-    return Finding(
-        rule_id="not-inspected",
-        category=Category.UNSAFE_INPUT,
-        severity=Severity.INFO,
-        confidence=Confidence.HIGH,
-        message=f"max_run_seconds ({limit:g} s) reached; hashed but not inspected",
-        path=path,
-        snippet="run time limit",
+    message = f"max_run_seconds ({limit:g} s) reached; hashed but not inspected"
+    return _not_inspected(path, message, "run time limit", change)
+
+
+def tokens_only_finding(path: str, budget: float, change: str = "unchanged") -> Finding:
+    """Info: the grammar ran over the parse budget (or, budget 0, produced a tree too broken
+    to query in linear time), so only token-level rules saw the file."""
+    why = (
+        f"parsing ran over the {budget:g}s parse_timeout"
+        if budget
+        else "the syntax tree is too flat (wide or broken) to query in linear time"
     )
+    message = f"{why}; analysed as tokens only (syntax-tree rules did not inspect this file)"
+    return _not_inspected(path, message, "parse timeout" if budget else "flat syntax tree", change)

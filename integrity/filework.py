@@ -16,6 +16,7 @@ from integrity.assess import (
     nonstandard_findings,
     not_inspected_finding,
     out_of_time_finding,
+    tokens_only_finding,
     unsafe_finding,
 )
 from integrity.baseline.build import Content, read_blob
@@ -112,7 +113,7 @@ def prepare(
 def out_of_time(settings: WorkSettings, task: Pending, limit: float) -> FileOutcome:
     """A file left unparsed because the run's time limit passed: hashed, recorded, reported."""
     outcome = _unanalysed(settings, task.blob, task.content, task.change)
-    finding = replace(out_of_time_finding(task.blob.path, limit), change=task.change)
+    finding = out_of_time_finding(task.blob.path, limit, task.change)
     return replace(outcome, findings=(*outcome.findings, finding))
 
 
@@ -132,7 +133,7 @@ def _unanalysed(
     findings: tuple[Finding, ...] = ()
     if content.data is None:
         limit = settings.policy.max_file_size
-        findings = (replace(not_inspected_finding(blob.path, content.size, limit), change=change),)
+        findings = (not_inspected_finding(blob.path, content.size, limit, change),)
     return FileOutcome(record, findings, False)
 
 
@@ -195,13 +196,13 @@ class FileWorker:
         findings: list[Finding] = []
         if content.data is None:
             limit = self.settings.policy.max_file_size
-            findings.append(
-                replace(not_inspected_finding(blob.path, content.size, limit), change=change)
-            )
+            findings.append(not_inspected_finding(blob.path, content.size, limit, change))
         elif self.settings.detect:
             findings.extend(self._detect(record, content.data, analysis, old, before, change))
         if analysis is not None and analysis.over_budget:
-            findings.append(_over_budget(blob.path, self.settings.policy.parse_timeout, change))
+            findings.append(
+                tokens_only_finding(blob.path, self.settings.policy.parse_timeout, change)
+            )
         if analysis is not None and analysis.constants:
             odd = nonstandard(analysis.constants, self.registry)
             findings.extend(nonstandard_findings(blob.path, odd, change))
@@ -225,7 +226,7 @@ class FileWorker:
         found: list[Finding] = []
         if tree is not None and not query_safe(tree):  # flat error nodes: quadratic queries
             tree = None
-            found.append(_over_budget(record.path, 0.0, change))
+            found.append(tokens_only_finding(record.path, 0.0, change))
         if before_tree is not None and not query_safe(before_tree):
             before_tree = None
         view = FileView(
@@ -251,22 +252,6 @@ class FileWorker:
                     innermost = innermost_symbols(record.symbols)
                 found.append(_in_context(item, innermost, change))
         return found
-
-
-def _over_budget(path: str, budget: float, change: str) -> Finding:
-    """Info: the grammar ran over the parse budget (or, budget 0, produced a tree too broken
-    to query in linear time), so only token-level rules saw the file."""
-    why = (
-        f"parsing ran over the {budget:g}s parse_timeout"
-        if budget
-        else "the syntax tree is too flat (wide or broken) to query in linear time"
-    )
-    return replace(
-        not_inspected_finding(path, 0, 0),
-        message=f"{why}; analysed as tokens only (syntax-tree rules did not inspect this file)",
-        snippet="parse timeout" if budget else "flat syntax tree",
-        change=change,
-    )
 
 
 _PAINT_BUDGET = 2_000_000

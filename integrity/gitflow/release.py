@@ -147,7 +147,7 @@ class ReleaseAuditor:
             return [*outcome.findings, *self._compare(member, entry, None)], False
         if member.data is None:
             cap = self._policy.max_file_size
-            extra = replace(not_inspected_finding(blob.path, blob.size, cap), change="added")
+            extra = not_inspected_finding(blob.path, blob.size, cap, "added")
             return [extra, *self._compare(member, entry, None)], False
         data = member.data
         memory = replace(blob, size=len(data), open=lambda: io.BytesIO(data))
