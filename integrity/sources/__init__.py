@@ -12,15 +12,12 @@ from integrity.model import FileBlob, SourceInfo
 from integrity.sources._common import SourceLimits
 from integrity.sources.archive import ArchiveSource, archive_format
 from integrity.sources.fs import DirectorySource
-from integrity.sources.git import GitSource, open_repo
 
 __all__ = [
     "ArchiveSource",
     "DirectorySource",
-    "GitSource",
     "Source",
     "SourceLimits",
-    "open_repo",
     "open_source",
 ]
 
@@ -64,6 +61,8 @@ def open_source(
         ref = spec[len("git:") :]
         if not ref:
             raise SourceError("empty git revision in 'git:': name a branch, tag or commit")
+        from integrity.sources.git import GitSource  # GitPython: imported only for git sources
+
         return GitSource(repo, ref, limits)
     path = Path(spec)
     if path.is_file():

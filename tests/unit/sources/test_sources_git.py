@@ -12,7 +12,8 @@ import pytest
 
 from integrity.errors import ExitCode, SourceError
 from integrity.model import EntryType, FileBlob
-from integrity.sources import GitSource, SourceLimits, open_repo, open_source
+from integrity.sources import SourceLimits, open_source
+from integrity.sources.git import GitSource, open_repo
 
 _ENV = {
     "GIT_AUTHOR_NAME": "Test",
