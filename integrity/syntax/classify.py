@@ -8,6 +8,7 @@ matched only against stems that are unambiguous as substrings.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from enum import StrEnum
@@ -233,6 +234,7 @@ def is_build_file(path: str) -> bool:
     return name in _BUILD_NAMES or name.endswith(_BUILD_SUFFIXES)
 
 
+@functools.lru_cache(maxsize=1024)
 def glob_regex(pattern: str) -> re.Pattern[str]:
     """A gitignore-like glob (`**`, `*`, `?`, `[...]`) compiled to a full-path regex."""
     text = pattern.strip().lstrip("/")
@@ -287,7 +289,10 @@ def classify_path(path: str, sensitive_globs: tuple[str, ...] = ()) -> tuple[str
     return _ordered(tags)
 
 
+@functools.lru_cache(maxsize=8192)
 def _tags_of(text: str) -> tuple[Tag, ...]:
+    """Tags of one path component (a pure function of it; folder names repeat in every path
+    below them, so each is classified once)."""
     return tuple(Tag(value) for value in classify_name(text))
 
 
