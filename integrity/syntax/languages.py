@@ -213,11 +213,10 @@ PARSE_BUDGET_SECONDS = 10.0
 _PARSE_CHUNK = 1 << 10
 """Bytes handed to tree-sitter per read callback. A tree parsed through a callback reads node
 text (for #eq?/#any-of? in queries, Node.text) through it again, one chunk per node: 1 KiB
-keeps that cheap (4 KiB made the rule queries ~40% slower) at no measurable parse cost."""
-"""Bytes the read callback hands tree-sitter per call. Small on purpose: `Node.text` of a tree
-parsed through a callback re-reads through it, so every call copied up to 1 MiB (quadratic on
-files with many findings), and with 1 MiB chunks `Node.text` segfaulted on files of 0.5-2 MB in
-tree-sitter 0.26.1. Parse time is the same with 4 KiB chunks."""
+keeps that cheap (4 KiB made the rule queries ~40% slower) at no measurable parse cost. Larger
+chunks were worse still: with 1 MiB chunks every `Node.text` copied up to 1 MiB (quadratic on
+files with many findings), and `Node.text` segfaulted on files of 0.5-2 MB in tree-sitter
+0.26.1."""
 
 
 @dataclass
