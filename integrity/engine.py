@@ -38,6 +38,9 @@ Progress = Callable[[int], None]
 POOL_MIN_BYTES = 2 << 20
 """Text to analyse before a process pool pays for itself (start-up ~50 ms + detector build)."""
 POOL_MIN_FILES = 200
+LOOKUP_FILES = 64
+LOOKUP_BYTES = 4 << 20
+"""Hashed files (or bytes of them) looked up in the cache together, in one query."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +99,8 @@ def walk(
         with Analyser(spec, ctx.jobs, *limits) as analyser:
             limit = ctx.policy.max_run_seconds
             deadline = None if limit is None else time.monotonic() + limit
+            waiting: list[tuple[int, Pending]] = []  # hashed, not yet looked up in the cache
+            waiting_bytes = 0
             for index, blob in plan.entries:
                 step = prepare(settings, blob, (old or {}).get(blob.path))
                 counter.hashed()
@@ -105,13 +110,12 @@ def walk(
                     outcomes[index] = step
                     counter.done()
                     continue
-                hit = _cached(cache, step)
-                if hit is not None:
-                    outcomes[index] = hit
-                    counter.done(cached=True)
-                    continue
-                for at, outcome in analyser.add(index, step):
-                    _keep(outcomes, at, outcome, cache, counter)
+                waiting.append((index, step))
+                waiting_bytes += step.weight
+                if cache is None or len(waiting) >= LOOKUP_FILES or waiting_bytes >= LOOKUP_BYTES:
+                    _dispatch(waiting, cache, analyser, outcomes, counter)
+                    waiting, waiting_bytes = [], 0
+            _dispatch(waiting, cache, analyser, outcomes, counter)
             for at, outcome in analyser.finish():
                 _keep(outcomes, at, outcome, cache, counter)
     finally:
@@ -136,11 +140,40 @@ def _keep(
         )
 
 
-def _cached(cache: ResultCache | None, step: Pending) -> FileOutcome | None:
-    if cache is None or step.content.sha256 is None:
-        return None
-    found = cache.get(step.blob.path, step.content.sha256, step.blob.executable)
-    return None if found is None else FileOutcome(found.record, found.findings, found.parsed)
+def _dispatch(
+    waiting: list[tuple[int, Pending]],
+    cache: ResultCache | None,
+    analyser: Analyser,
+    outcomes: dict[int, FileOutcome],
+    counter: StageCounter,
+) -> None:
+    """Serve the waiting files the cache holds (one lookup for them all); analyse the others."""
+    for (index, step), hit in zip(waiting, _cached(cache, waiting), strict=True):
+        if hit is not None:
+            outcomes[index] = hit
+            counter.done(cached=True)
+            continue
+        for at, outcome in analyser.add(index, step):
+            _keep(outcomes, at, outcome, cache, counter)
+
+
+def _cached(
+    cache: ResultCache | None, waiting: list[tuple[int, Pending]]
+) -> list[FileOutcome | None]:
+    """The cached outcome of each waiting file (None: not cached, or nothing to look up by)."""
+    if cache is None:
+        return [None] * len(waiting)
+    keyed = [
+        (position, (step.blob.path, step.content.sha256, step.blob.executable))
+        for position, (_, step) in enumerate(waiting)
+        if step.content.sha256 is not None
+    ]
+    out: list[FileOutcome | None] = [None] * len(waiting)
+    found = cache.get_many([key for _, key in keyed]) if keyed else []
+    for (position, _), item in zip(keyed, found, strict=True):
+        if item is not None:
+            out[position] = FileOutcome(item.record, item.findings, item.parsed)
+    return out
 
 
 def _merged(outcomes: dict[int, FileOutcome]) -> Walk:

@@ -14,7 +14,7 @@ unless a test names a folder, so tests never share the user's cache nor each oth
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -101,17 +101,28 @@ class ResultCache:
 
     def get(self, path: str, sha256: str, executable: bool) -> CachedOutcome | None:
         """The outcome stored for this path and content, re-stamped with the entry's mode."""
-        lookup = Lookup.of(self._space, path, sha256)
-        data = self._store.get(lookup.key)
-        if data is None:
-            return None
+        return self.get_many([(path, sha256, executable)])[0]
+
+    def get_many(self, files: Sequence[tuple[str, str, bool]]) -> list[CachedOutcome | None]:
+        """`get` of each (path, content digest, executable), in one lookup."""
+        keys = [Lookup.of(self._space, path, sha256).key for path, sha256, _ in files]
+        stored = self._store.get_many(keys)
+        out: list[CachedOutcome | None] = []
+        for key, (path, sha256, executable) in zip(keys, files, strict=True):
+            data = stored.get(key)
+            out.append(None if data is None else self._decoded(key, data, path, sha256, executable))
+        return out
+
+    def _decoded(
+        self, key: str, data: bytes, path: str, sha256: str, executable: bool
+    ) -> CachedOutcome | None:
         try:
             found = decode(data)
         except CacheDecodeError:
-            self._store.drop(lookup.key)
+            self._store.drop(key)
             return None
         if found.record.sha256 != sha256 or found.record.path != path:
-            self._store.drop(lookup.key)
+            self._store.drop(key)
             return None
         record = replace(found.record, executable=executable)
         return replace(found, record=record)

@@ -15,7 +15,7 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -25,6 +25,7 @@ DEFAULT_MAX_BYTES = 1 << 30
 SCHEMA = 1
 _BATCH_ENTRIES = 512
 _BATCH_BYTES = 8 << 20
+_IN_CHUNK = 256  # keys per lookup query (SQLite allows 999 parameters at least)
 _BUSY_MS = 15_000
 _KEEP_AFTER_EVICTION = 0.9
 
@@ -132,6 +133,40 @@ class ResultStore:
         self.hits += 1
         self._touched.add(key)
         return value
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, bytes]:
+        """The values stored under any of these keys (one query per _IN_CHUNK keys; the rest as
+        `get`: missing and corrupt ones are left out, and count as misses)."""
+        found: dict[str, bytes] = {}
+        if self._conn is None:
+            return found
+        wanted: list[str] = []
+        for key in dict.fromkeys(keys):
+            pending = self._pending.get(key)
+            if pending is not None:
+                found[key] = pending
+            else:
+                wanted.append(key)
+        rows: list[tuple[str, object, str]] = []
+        try:
+            for at in range(0, len(wanted), _IN_CHUNK):
+                chunk = wanted[at : at + _IN_CHUNK]
+                marks = ",".join("?" * len(chunk))
+                query = f"SELECT key, value, checksum FROM entries WHERE key IN ({marks})"
+                rows.extend(self._conn.execute(query, chunk).fetchall())
+        except sqlite3.Error as exc:
+            self._recover(exc)
+            return found
+        for key, value, checksum in rows:
+            if not isinstance(value, bytes) or _checksum(value) != checksum:
+                self.drop(key)
+                continue
+            found[key] = value
+            self._touched.add(key)
+        served = sum(1 for key in wanted if key in found)
+        self.hits += served
+        self.misses += len(wanted) - served
+        return found
 
     def drop(self, key: str) -> None:
         """Forget one entry (a value that failed to decode)."""

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from integrity import engine
-from integrity.cache import ResultCache, default_cache_dir
+from integrity.cache import Lookup, ResultCache, default_cache_dir
 from integrity.cache.codec import CachedOutcome
 from integrity.cache.store import DB_NAME
 from integrity.config import Policy
@@ -92,6 +92,39 @@ def test_corrupt_entry_is_dropped(tmp_path: Path) -> None:
     cache.close()
     with sqlite3.connect(tmp_path / DB_NAME) as conn:
         assert conn.execute("SELECT COUNT(*) FROM entries").fetchone() == (0,)
+
+
+def test_lookup_of_many_files_at_once(tmp_path: Path) -> None:
+    """One query answers many files: stored, pending, missing, bad-checksum and wrong-path
+    entries each come back as a single `get` would answer them, in order."""
+    sha = {name: f"{index:064x}" for index, name in enumerate("abcdef")}
+    cache = ResultCache(tmp_path, "space")
+    for name in "abc":
+        outcome = CachedOutcome(_record(f"{name}.py", sha[name]), (), True)
+        cache.put(f"{name}.py", sha[name], outcome)
+    cache.put("e.py", sha["e"], CachedOutcome(_record("x.py", sha["e"]), (), True))
+    cache.close()
+    with sqlite3.connect(tmp_path / DB_NAME) as conn:
+        broken = Lookup.of("space", "a.py", sha["a"]).key
+        conn.execute("UPDATE entries SET checksum = 'x' WHERE key = ?", (broken,))
+    cache = ResultCache(tmp_path, "space")
+    cache.put("d.py", sha["d"], CachedOutcome(_record("d.py", sha["d"]), (), False))  # pending
+    asked = [(f"{name}.py", sha[name], name == "b") for name in "abcdef"]
+    found = cache.get_many(asked)
+    assert found[0] is None  # its checksum broke
+    assert found[1] is not None and found[2] is not None
+    assert found[3] is not None and found[3].parsed is False  # served before it is written
+    assert found[4] is None  # stored for another path: dropped
+    assert found[5] is None  # never stored
+    for (path, digest, executable), item in zip(asked, found, strict=True):
+        if item is not None:
+            assert (item.record.path, item.record.sha256) == (path, digest)
+            assert item.record.executable is executable  # re-stamped with the asked mode
+    assert [cache.get(*item) is not None for item in asked] == [i is not None for i in found]
+    cache.close()
+    with sqlite3.connect(tmp_path / DB_NAME) as conn:  # the bad entries are gone
+        paths = {row[0] for row in conn.execute("SELECT key FROM entries")}
+    assert len(paths) == sum(item is not None for item in found)
 
 
 def test_corrupt_database_is_moved_aside(tmp_path: Path) -> None:
