@@ -13,6 +13,7 @@ from integrity.assess import BUILTIN_RULES, change_findings
 from integrity.baseline.store import SCHEMA_VERSION
 from integrity.cache import DEFAULT_MAX_BYTES, CachedOutcome, ResultCache, run_namespace
 from integrity.config import Policy
+from integrity.detectors.secrets import secret_rules
 from integrity.diff import diff_records
 from integrity.filework import FileOutcome, Pending, WorkSettings, out_of_time, prepare
 from integrity.model import (
@@ -28,10 +29,11 @@ from integrity.model import (
     assign_fingerprints,
 )
 from integrity.rules.load import RuleSet
+from integrity.secrets.database import DatabaseBuild
 from integrity.sources import Source
 from integrity.syntax.constants import ConstantRegistry
 from integrity.walking import Analyser, StageCounter, StageProgress, plan_entries
-from integrity.workpool import WorkerSpec
+from integrity.workpool import WorkerSpec, start_method
 
 Progress = Callable[[int], None]
 
@@ -89,7 +91,7 @@ def walk(
     source position, so the result is the same for any number of jobs.
     """
     settings = WorkSettings(ctx.policy, ctx.structure, detect, scan_mode)
-    spec = WorkerSpec(settings, ctx.ruleset, ctx.registry)
+    spec = WorkerSpec(settings, ctx.ruleset, ctx.registry, secrets=_secrets_build(ctx, detect))
     cache = _open_cache(ctx, settings) if old is None else None
     outcomes: dict[int, FileOutcome] = {}
     counter = StageCounter(ctx.stages, ctx.progress)
@@ -122,6 +124,15 @@ def walk(
         if cache is not None:
             cache.close()
     return _merged(outcomes)
+
+
+def _secrets_build(ctx: RunContext, detect: bool) -> DatabaseBuild | None:
+    """Start compiling the secrets database on a thread, when worker processes may fork from
+    this one (a run served from the cache never waits for it; it only compiles meanwhile)."""
+    if not detect or ctx.jobs <= 1 or start_method() != "fork":
+        return None
+    rules = secret_rules(ctx.ruleset.rules)
+    return DatabaseBuild(rules) if rules else None
 
 
 def _keep(

@@ -11,6 +11,9 @@ from integrity.model import EntryType, FileBlob
 from integrity.sources import Source
 from integrity.workpool import BATCH_BYTES, BATCH_FILES, AnalysisPool, WorkerSpec, batches
 
+PREBUILD_WAIT_BYTES = 32 << 20
+"""Text buffered, at most, while the secrets database still compiles before the pool forks."""
+
 
 @dataclass(frozen=True, slots=True)
 class StageCounts:
@@ -100,6 +103,7 @@ class Analyser:
         value: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
+        self._spec.wait()  # leave no compiling thread behind
         if self._pool is not None:
             self._pool.close()
             self._pool = None
@@ -124,16 +128,21 @@ class Analyser:
             self._buffered += task.weight
             if self._buffered < self._min_bytes and len(self._buffer) < self._min_files:
                 return
-            # Enough buffered work to pay for worker processes.
-            self._pool = AnalysisPool(self._spec, self._jobs)
-            queued, self._buffer = self._buffer, []
-            for batch in batches(queued):
-                yield from self._pool.submit(batch)
+            if not self._spec.ready() and self._buffered < PREBUILD_WAIT_BYTES:
+                return  # keep reading while the secrets database compiles
+            yield from self._start_pool()
             return
         self._batch.append((index, task))
         self._batch_bytes += task.weight
         if self._batch_bytes >= BATCH_BYTES or len(self._batch) >= BATCH_FILES:
             yield from self._flush()
+
+    def _start_pool(self) -> Iterator[tuple[int, FileOutcome]]:
+        """Enough buffered work to pay for worker processes: start them, hand it over."""
+        self._pool = AnalysisPool(self._spec, self._jobs)
+        queued, self._buffer = self._buffer, []
+        for batch in batches(queued):
+            yield from self._pool.submit(batch)
 
     def _flush(self) -> Iterator[tuple[int, FileOutcome]]:
         assert self._pool is not None
@@ -143,6 +152,9 @@ class Analyser:
 
     def finish(self) -> Iterator[tuple[int, FileOutcome]]:
         """Everything not yet returned."""
+        big = self._buffered >= self._min_bytes or len(self._buffer) >= self._min_files
+        if self._pool is None and self._jobs > 1 and big:
+            yield from self._start_pool()  # the source ended while the database compiled
         if self._pool is None:
             for index, task in self._buffer:
                 yield self._inline(index, task)

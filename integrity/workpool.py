@@ -2,7 +2,9 @@
 
 Tree-sitter parsing and the Python detectors hold the GIL, so threads do not scale; processes
 do. Each worker process builds its parsers and detectors ONCE (pool initializer), then analyses
-batches of files the parent has already read and hashed. Start method: "fork" when the parent
+batches of files the parent has already read and hashed. The secret rules' hyperscan database,
+the largest part of that build, is compiled once, on a thread of the parent while it reads
+(`WorkerSpec.secrets`), and forked workers inherit it. Start method: "fork" when the parent
 runs a single thread (the children inherit the loaded RuleSet, compiled queries included, for
 free), else "forkserver", whose workers reload the rules from their folder.
 
@@ -29,6 +31,7 @@ from integrity.detectors import build_detectors
 from integrity.filework import FileOutcome, FileWorker, Pending, WorkSettings
 from integrity.model import EntryType, FileRecord
 from integrity.rules.load import RuleSet, load_rules
+from integrity.secrets.database import DatabaseBuild
 from integrity.syntax.constants import ConstantRegistry, load_registry
 from integrity.syntax.languages import Grammars
 
@@ -59,12 +62,26 @@ class WorkerSpec:
     fault_path: str | None = None
     """Test instrumentation passed as data: a worker process exits abruptly when asked to
     analyse this path, as a parser crash would make it."""
+    secrets: DatabaseBuild | None = None
+    """The secret rules' hyperscan database, compiling on a thread of the parent: workers
+    forked after `wait()` inherit it."""
 
     def build(self) -> FileWorker:
         """Parsers and detectors for one thread or process."""
         grammars = Grammars()
-        detectors = build_detectors(self.ruleset, grammars) if self.settings.detect else ()
+        detectors = (
+            build_detectors(self.ruleset, grammars, self.secrets) if self.settings.detect else ()
+        )
         return FileWorker(self.settings, grammars, detectors, self.registry)
+
+    def ready(self) -> bool:
+        """True when nothing is compiling on a thread (a fork now would be safe)."""
+        return self.secrets is None or self.secrets.done()
+
+    def wait(self) -> None:
+        """Let what compiles on a thread finish (before any fork)."""
+        if self.secrets is not None:
+            self.secrets.wait()
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +155,7 @@ class AnalysisPool:
     """
 
     def __init__(self, spec: WorkerSpec, jobs: int, method: str | None = None) -> None:
+        spec.wait()  # no fork while a thread of this process compiles
         self.method = method or start_method()
         self._spec = spec
         self._jobs = jobs

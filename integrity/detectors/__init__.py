@@ -28,6 +28,7 @@ from integrity.detectors.secrets import build_secret_detectors
 from integrity.errors import SignatureError
 from integrity.rules.load import RuleSet
 from integrity.rules.schema import Rule
+from integrity.secrets.database import DatabaseBuild
 from integrity.syntax.languages import Grammars
 
 __all__ = ["KINDS", "BuildContext", "Detector", "FileView", "build_detectors"]
@@ -68,9 +69,12 @@ KINDS: dict[str, Factory] = {
 }
 
 
-def build_detectors(ruleset: RuleSet, grammars: Grammars) -> tuple[Detector, ...]:
-    """One detector per rule (secret rules: whatever the secrets detector builds from them),
-    the query rules and the regex rules each offered files through one `ByLanguage` group.
+def build_detectors(
+    ruleset: RuleSet, grammars: Grammars, prebuilt: DatabaseBuild | None = None
+) -> tuple[Detector, ...]:
+    """One detector per rule (secret rules: whatever the secrets detector builds from them;
+    `prebuilt` may hold their hyperscan database), the query rules and the regex rules each
+    offered files through one `ByLanguage` group.
 
     Build once per run and thread: query detectors of a language share one combined query.
     Raises SignatureError for a kind with no registered detector.
@@ -104,7 +108,7 @@ def build_detectors(ruleset: RuleSet, grammars: Grammars) -> tuple[Detector, ...
             slots.append(rule.kind)
         members.append(cast(RuleDetector, detector))
     if secrets:
-        slots.extend(build_secret_detectors(secrets))
+        slots.extend(build_secret_detectors(secrets, prebuilt))
     return tuple(
         ByLanguage(f"{slot}-rules", grouped[slot]) if isinstance(slot, str) else slot
         for slot in slots

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from integrity.detectors.base import Detector, FileView
 from integrity.model import Category, Finding
 from integrity.rules.schema import Rule
+from integrity.secrets.database import DatabaseBuild
 from integrity.secrets.engine import SecretEngine, SecretHit
 from integrity.secrets.redact import redact, secret_sha256
 
@@ -40,8 +41,8 @@ def hit_to_finding(hit: SecretHit, view: FileView) -> Finding:
 class SecretsDetector:
     """Runs all secret rules at once; holds the per-run hyperscan database."""
 
-    def __init__(self, rules: Sequence[Rule]) -> None:
-        self._engine = SecretEngine(rules)
+    def __init__(self, rules: Sequence[Rule], prebuilt: DatabaseBuild | None = None) -> None:
+        self._engine = SecretEngine(rules, prebuilt=prebuilt)
 
     @property
     def rule_id(self) -> str:
@@ -65,9 +66,17 @@ class SecretsDetector:
             yield hit_to_finding(hit, view)
 
 
-def build_secret_detectors(rules: Sequence[Rule]) -> tuple[Detector, ...]:
-    """One detector for every rule of kind "secret" (empty when there are none)."""
-    secret_rules = [rule for rule in rules if rule.kind == "secret"]
-    if not secret_rules:
+def secret_rules(rules: Sequence[Rule]) -> list[Rule]:
+    """The rules the secrets detector runs (kind "secret"), in order."""
+    return [rule for rule in rules if rule.kind == "secret"]
+
+
+def build_secret_detectors(
+    rules: Sequence[Rule], prebuilt: DatabaseBuild | None = None
+) -> tuple[Detector, ...]:
+    """One detector for every rule of kind "secret" (empty when there are none); `prebuilt` may
+    hold their hyperscan database, compiled already."""
+    mine = secret_rules(rules)
+    if not mine:
         return ()
-    return (SecretsDetector(secret_rules),)
+    return (SecretsDetector(mine, prebuilt),)

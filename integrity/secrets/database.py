@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -110,25 +111,74 @@ def _open_repeat(match: re.Match[str]) -> str:
     return f"{{{low},}}" if int(high) >= _WIDE else match.group(0)
 
 
-def compile_rules(rules: Sequence[Rule]) -> tuple[tuple[CompiledRule, ...], hyperscan.Database]:
-    """Every rule compiled, and one block-mode hyperscan database whose ids index the tuple."""
+def compile_rules(
+    rules: Sequence[Rule], prebuilt: DatabaseBuild | None = None
+) -> tuple[tuple[CompiledRule, ...], hyperscan.Database]:
+    """Every rule compiled, and one block-mode hyperscan database whose ids index the tuple
+    (the one `prebuilt` compiled for the same rules, when it did)."""
     compiled = tuple(_compile_one(rule) for rule in rules)
+    ready = prebuilt.database(rules) if prebuilt is not None else None
+    if ready is not None:
+        return compiled, ready
     database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     if not compiled:
         return compiled, database
-    expressions = [hyperscan_expression(c.rule.pattern or "") for c in compiled]
-    flags = [hyperscan.HS_FLAG_MULTILINE] * len(compiled)
     try:
-        database.compile(
-            expressions=expressions,
-            ids=list(range(len(compiled))),
-            elements=len(compiled),
-            flags=flags,
-        )
+        _compile_database(database, [c.rule for c in compiled])
     except hyperscan.error as exc:
         bad = _first_bad(compiled)
         raise SignatureError(f"{bad}: hyperscan cannot compile the pattern: {exc}") from exc
     return compiled, database
+
+
+def _compile_database(database: hyperscan.Database, rules: Sequence[Rule]) -> None:
+    expressions = [hyperscan_expression(rule.pattern or "") for rule in rules]
+    database.compile(
+        expressions=expressions,
+        ids=list(range(len(rules))),
+        elements=len(rules),
+        flags=[hyperscan.HS_FLAG_MULTILINE] * len(rules),
+    )
+
+
+class DatabaseBuild:
+    """The hyperscan database of some secret rules, compiled on a thread of this process.
+
+    Hyperscan compiles without the GIL, so the run goes on reading files meanwhile; worker
+    processes forked once it is done inherit the database instead of each compiling the same one
+    before its first file. Whoever forks must `wait()` first (no fork with a live thread). A
+    failed compile yields no database: `compile_rules` then compiles, and reports, as usual.
+    """
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self._rules = tuple(rules)
+        self._result: list[hyperscan.Database | None] = []
+        self._thread = threading.Thread(target=self._compile, name="hyperscan-compile", daemon=True)
+        self._thread.start()
+
+    def _compile(self) -> None:
+        database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        try:
+            _compile_database(database, self._rules)
+        except Exception:  # reported by compile_rules, which compiles again
+            self._result.append(None)
+            return
+        self._result.append(database)
+
+    def done(self) -> bool:
+        """True once the compile finished (or failed)."""
+        return not self._thread.is_alive()
+
+    def wait(self) -> None:
+        """Block until the compile finished."""
+        self._thread.join()
+
+    def database(self, rules: Sequence[Rule]) -> hyperscan.Database | None:
+        """The compiled database, when it was built for exactly these rules and succeeded."""
+        self.wait()
+        if tuple(rules) != self._rules or not self._result:
+            return None
+        return self._result[0]
 
 
 def load_database(blob: bytes) -> hyperscan.Database:

@@ -24,6 +24,7 @@ from integrity.secrets.context import (
 )
 from integrity.secrets.database import (
     CompiledRule,
+    DatabaseBuild,
     Judge,
     compile_regexes,
     compile_rules,
@@ -87,9 +88,14 @@ class _Candidate:
 class SecretEngine:
     """The compiled rule set for one run (hyperscan database held here, not module-global)."""
 
-    def __init__(self, rules: Sequence[Rule], database: bytes | None = None) -> None:
+    def __init__(
+        self,
+        rules: Sequence[Rule],
+        database: bytes | None = None,
+        prebuilt: DatabaseBuild | None = None,
+    ) -> None:
         if database is None:
-            self._rules, self._database = compile_rules(rules)
+            self._rules, self._database = compile_rules(rules, prebuilt)
         else:
             self._rules, self._database = compile_regexes(rules), load_database(database)
 

@@ -172,3 +172,39 @@ def test_workers_past_the_memory_limit_are_replaced(
         pool.close()
     assert pool.recycled >= 1
     assert dict(done) == expected
+
+
+def _pem_block() -> str:
+    """A syntactically valid, obviously fake PEM private key, assembled at run time."""
+    body = "\n".join(("QUJD" * 16)[i : i + 64] for i in range(0, 64 * 4, 64))
+    kind = "RSA " + "PRIVATE KEY"
+    return f"-----BEGIN {kind}-----\n{body}\n-----END {kind}-----\n"
+
+
+def test_secrets_database_is_compiled_once_and_inherited(
+    tree: Path, tmp_path: Path, make_ctx: Callable[..., RunContext]
+) -> None:
+    """The parent compiles the secret rules' hyperscan database on a thread; a worker built
+    from the spec uses that very database, and a pooled run finds what one job finds."""
+    from integrity.detectors.secrets import SecretsDetector, secret_rules
+    from integrity.filework import WorkSettings
+    from integrity.secrets.database import DatabaseBuild
+    from integrity.workpool import WorkerSpec
+
+    ctx = make_ctx(jobs=2)
+    rules = secret_rules(ctx.ruleset.rules)
+    build = DatabaseBuild(rules)
+    settings = WorkSettings(ctx.policy, True, True, True)
+    worker = WorkerSpec(settings, ctx.ruleset, ctx.registry, secrets=build).build()
+    detectors = [d for d in worker.detectors if isinstance(d, SecretsDetector)]
+    assert len(detectors) == 1
+    assert detectors[0]._engine._database is build.database(rules)
+    assert DatabaseBuild(rules[:3]).database(rules) is None  # built for other rules: unused
+
+    planted = tmp_path / "planted"
+    shutil.copytree(tree, planted)
+    (planted / "deploy_key.pem").write_text(_pem_block())
+    one = _scan_json(planted, make_ctx(jobs=1))
+    two = _scan_json(planted, make_ctx(jobs=2, pool_min_files=1, pool_min_bytes=0))
+    assert one == two
+    assert '"rule_id": "private-key"' in one
