@@ -27,6 +27,7 @@ _BATCH_ENTRIES = 512
 _BATCH_BYTES = 8 << 20
 _IN_CHUNK = 256  # keys per lookup query (SQLite allows 999 parameters at least)
 _BUSY_MS = 15_000
+_OPEN_RETRY_SECONDS = 5.0
 _KEEP_AFTER_EVICTION = 0.9
 
 Warn = Callable[[str], None]
@@ -65,6 +66,21 @@ class ResultStore:
         return self._conn is not None
 
     def _open(self) -> sqlite3.Connection:
+        """A connection with the schema in place. Runs that open a new cache at the same moment
+        can get "database is locked" from the set-up statements (switching a fresh file to WAL
+        does not wait on the busy handler): those are retried for a few seconds."""
+        waited = 0.0
+        while True:
+            try:
+                return self._connect()
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or waited >= _OPEN_RETRY_SECONDS:
+                    raise
+            pause = min(0.05 + waited / 4, 0.5)
+            time.sleep(pause)
+            waited += pause
+
+    def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self._path, timeout=_BUSY_MS / 1000, isolation_level=None)
         try:
             conn.execute(f"PRAGMA busy_timeout={_BUSY_MS}")

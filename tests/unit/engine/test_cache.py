@@ -201,3 +201,31 @@ def test_concurrent_writers_on_one_folder(tmp_path: Path) -> None:
     cache = ResultCache(tmp_path, "space")
     assert cache.get("w2/599.py", f"{2:02x}{599:062x}", False) is not None
     cache.close()
+
+
+def test_runs_opening_a_new_cache_at_once_all_keep_it(tmp_path: Path) -> None:
+    """Switching a fresh database to WAL can fail with "database is locked" without waiting on
+    the busy handler; every concurrent opener must still end up with a working cache."""
+    import threading
+
+    from integrity.cache.store import ResultStore
+
+    warnings: list[str] = []
+    disabled: list[bool] = []
+    for trial in range(60):
+        folder = tmp_path / f"t{trial}"
+
+        def open_and_write(folder: Path = folder) -> None:
+            store = ResultStore(folder, warn=warnings.append)
+            disabled.append(not store.enabled)
+            store.put("k" * 64, b"v")
+            store.close()
+
+        threads = [threading.Thread(target=open_and_write) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert len(disabled) == 240
+    assert not any(disabled), warnings[:3]
+    assert warnings == []
