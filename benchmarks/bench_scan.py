@@ -159,7 +159,9 @@ def scan(
     cmd = [*INTEGRITY, "scan", str(root), "-j", str(jobs), "--quiet", "--format", "json"]
     cmd += ["-o", str(out)]
     cmd += ["--cache-dir", str(cache)] if cache else ["--no-cache"]
-    seconds, _code, peak_tree, peak_main = run_measured(cmd, pss=pss)
+    # run from the output's folder: from the checkout, `python -m` would import the working
+    # tree's package ahead of PYTHONPATH's exported snapshot
+    seconds, _code, peak_tree, peak_main = run_measured(cmd, cwd=out.parent, pss=pss)
     return seconds, peak_tree, peak_main
 
 
