@@ -121,6 +121,7 @@ def walk(
             for at, outcome in analyser.finish():
                 _keep(outcomes, at, outcome, cache, counter)
     finally:
+        spec.wait()  # the secrets database thread, even when listing the source failed
         if cache is not None:
             cache.close()
     return _merged(outcomes)
