@@ -103,7 +103,6 @@ class Analyser:
         value: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        self._spec.wait()  # leave no compiling thread behind
         if self._pool is not None:
             self._pool.close()
             self._pool = None

@@ -38,7 +38,7 @@ def _checksum(value: bytes) -> str:
 
 
 class ResultStore:
-    """get/put of bytes by key; flushed and size-bounded on close()."""
+    """get_many/put of bytes by key; flushed and size-bounded on close()."""
 
     def __init__(
         self, directory: Path, max_bytes: int = DEFAULT_MAX_BYTES, warn: Warn | None = None
@@ -124,35 +124,10 @@ class ResultStore:
             self._warn(f"cache disabled for this run: {again}")
             self._conn = None
 
-    def get(self, key: str) -> bytes | None:
-        """The value stored under key, or None (missing, corrupt, or cache disabled)."""
-        if self._conn is None:
-            return None
-        pending = self._pending.get(key)
-        if pending is not None:
-            return pending
-        try:
-            row = self._conn.execute(
-                "SELECT value, checksum FROM entries WHERE key = ?", (key,)
-            ).fetchone()
-        except sqlite3.Error as exc:
-            self._recover(exc)
-            return None
-        if row is None:
-            self.misses += 1
-            return None
-        value, checksum = row
-        if not isinstance(value, bytes) or _checksum(value) != checksum:
-            self.drop(key)
-            self.misses += 1
-            return None
-        self.hits += 1
-        self._touched.add(key)
-        return value
-
     def get_many(self, keys: Sequence[str]) -> dict[str, bytes]:
-        """The values stored under any of these keys (one query per _IN_CHUNK keys; the rest as
-        `get`: missing and corrupt ones are left out, and count as misses)."""
+        """The values stored under any of these keys, one query per _IN_CHUNK keys: pending
+        values are served; missing ones, and corrupt ones (dropped), are left out and count as
+        misses."""
         found: dict[str, bytes] = {}
         if self._conn is None:
             return found

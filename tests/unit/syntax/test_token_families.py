@@ -71,6 +71,11 @@ def _fill(template: str, table: str, comment: str = "a note", string: str = "hel
     return text.replace("TABLE", table).encode()
 
 
+def _lexed(language: str, data: bytes) -> list[tuple[bytes, Span]]:
+    """The text and kind of each comment and string the family regex finds, in order."""
+    return [(data[s:e], span) for s, e, span in regex_ranges(language, data).events]
+
+
 @pytest.mark.parametrize(("path", "language", "template"), CASES, ids=IDS)
 def test_family_reads_the_language(path: str, language: str | None, template: str) -> None:
     assert family_of(language) is not None
@@ -167,17 +172,14 @@ def test_table_split_keeps_comments_between_elements() -> None:
 
 def test_xml_strings_are_attribute_values_only() -> None:
     data = b'<a b="one" c=\'two\' d=3>text "not a string" nonce="aaaa"</a>'
-    ranges = regex_ranges("xml", data)
-    assert [data[s:e] for s, e, _ in ranges.events] == [b'"one"', b"'two'"]
+    assert [text for text, _ in _lexed("xml", data)] == [b'"one"', b"'two'"]
 
 
 def test_line_start_comments() -> None:
     data = b"a = 1 # not a comment in ini\n  ; indented comment\nurl = x#y\n"
-    ranges = regex_ranges("ini", data)
-    assert [data[s:e] for s, e, _ in ranges.events] == [b"; indented comment"]
+    assert [text for text, _ in _lexed("ini", data)] == [b"; indented comment"]
     perl = b"print $#array; # real\n=pod\nK = 1, 2\n=cut\n"
-    events = regex_ranges("perl", perl).events
-    assert [perl[s:e] for s, e, _ in events] == [b"# real", b"=pod\nK = 1, 2\n=cut"]
+    assert [text for text, _ in _lexed("perl", perl)] == [b"# real", b"=pod\nK = 1, 2\n=cut"]
 
 
 def test_languages_without_family_use_pygments_tables(registry: ConstantRegistry) -> None:
@@ -239,8 +241,7 @@ def test_comment_blocks_normalise_like_their_lines(
 
 def test_comment_lines_are_one_event() -> None:
     data = b'# one\n#: src/a.c:1\n  # two\nmsgid "x"\n# three\n'
-    events = regex_ranges("gettext", data).events
-    assert [(data[s:e], span) for s, e, span in events] == [
+    assert _lexed("gettext", data) == [
         (b"# one\n#: src/a.c:1\n  # two", Span.DROP),
         (b'"x"', Span.KEEP),
         (b"# three", Span.DROP),
@@ -249,15 +250,12 @@ def test_comment_lines_are_one_event() -> None:
 
 def test_perl_heredocs_are_strings() -> None:
     data = b'my $k = <<"EOF";\n0123456789abcdef0123 # no comment\nEOF\nmy $r = 1<<ROUNDS; # real\n'
-    events = regex_ranges("perl", data).events
-    assert [(data[s:e], span) for s, e, span in events] == [
+    assert _lexed("perl", data) == [
         (b";\n0123456789abcdef0123 # no comment\nEOF", Span.KEEP),
         (b"# real", Span.DROP),
     ]
     indented = b"print <<~END;\n    body\n    END\nmy $x = 1;\n"
-    assert [indented[s:e] for s, e, _ in regex_ranges("perl", indented).events] == [
-        b";\n    body\n    END"
-    ]
+    assert [text for text, _ in _lexed("perl", indented)] == [b";\n    body\n    END"]
     before = analyze("x.pl", "perl", data, Grammars())
     after = analyze("x.pl", "perl", data.replace(b"# no comment", b"# no  comment"), Grammars())
     assert before.token_digest != after.token_digest
@@ -268,8 +266,7 @@ def test_perl_quote_like_operators_are_strings() -> None:
         b"$s =~ s/#.*//; my @w = qw(a b #c); print q{x # y} if $l =~ /^#/; # real\n"
         b"$t =~ tr/a-z/A-Z/; my %h = (m => 1, s => 2, y => 3); my $r = qr{a#b}x; s#a#b#g;\n"
     )
-    events = regex_ranges("perl", data).events
-    assert [(data[s:e], span) for s, e, span in events] == [
+    assert _lexed("perl", data) == [
         (b"s/#.*//", Span.KEEP),
         (b"qw(a b #c)", Span.KEEP),
         (b"q{x # y}", Span.KEEP),
