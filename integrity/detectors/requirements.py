@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from integrity.rules.pattern_predicates import PredicateCall
+from integrity.rules.pattern_predicates import PredicateCall, unescape
 
 __all__ = ["FOLD_RISKS", "Needs", "pattern_needs", "regex_needs"]
 
@@ -200,7 +200,7 @@ def _arguments(text: str) -> list[tuple[str, str]]:
         if capture:
             args.append((capture, "capture"))
         else:
-            args.append((re.sub(r"\\(.)", r"\1", string), "string"))
+            args.append((unescape(string), "string"))
     return args
 
 

@@ -13,6 +13,7 @@ that are `@captures`, strings or bare identifiers.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -38,6 +39,13 @@ NATIVE: frozenset[str] = frozenset(
 """Predicates py-tree-sitter evaluates itself (never passed to a callback)."""
 
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "0": "\0"}
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+
+
+def unescape(body: str) -> str:
+    """A query string's contents (between its quotes) as tree-sitter reads them: `\\n`, `\\r`,
+    `\\t` and `\\0` are control characters, any other escaped character stands for itself."""
+    return _ESCAPE.sub(lambda found: _ESCAPES.get(found.group(1), found.group(1)), body)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,13 +94,11 @@ class _Reader:
             self.at += 1
             if char == '"':
                 break
-            if char == "\\" and self.at < len(self.text):
-                escaped = self.text[self.at]
+            out.append(char)
+            if char == "\\" and self.at < len(self.text):  # an escaped quote does not close
+                out.append(self.text[self.at])
                 self.at += 1
-                out.append(_ESCAPES.get(escaped, escaped))
-            else:
-                out.append(char)
-        return "".join(out)
+        return unescape("".join(out))
 
     def predicate(self) -> PredicateCall | None:
         """Just past `(#`: the predicate's name and arguments, up to its closing parenthesis."""

@@ -103,6 +103,21 @@ def test_pattern_needs_counts_only_certain_captures() -> None:
     assert needs == (frozenset({b"system", b"popen"}), frozenset({b"needle"}))
 
 
+def test_pattern_needs_read_string_escapes_as_tree_sitter_does() -> None:
+    """`\\t` in a query string is a tab for tree-sitter; reading it as `t` would require a
+    literal no matching file holds, and filter the pattern out of the files it matches."""
+    text = '((string_literal) @s (#eq? @s "\\"a\\tb\\""))'
+    assert pattern_needs(text, general_predicates(text)) == (frozenset({b'"a\tb"'}),)
+    language = Grammars().language("c")
+    assert language is not None
+    compiled = compile_language(language, [("rule", text)])
+    source = b'char *x = "a\tb";'
+    tree = tree_sitter.Parser(language).parse(source)
+    assert len(tree_sitter.QueryCursor(compiled.query).matches(tree.root_node)) == 1
+    view = FileView(path="x.c", language="c", after=source)
+    assert PatternNeeds(compiled).patterns(view, frozenset({"rule"})) == frozenset({0})
+
+
 def test_pattern_needs_alternations_and_strings() -> None:
     text = (
         '([(a) @x (b) @y] (c) @z ; "(d) @w"\n'
