@@ -51,7 +51,7 @@ _GROUPED = ("query", "regex")
 """Kinds whose detectors are offered each file through one `ByLanguage` group per kind."""
 
 KINDS: dict[str, Factory] = {
-    "query": lambda rule, ctx: QueryDetector(rule, ctx.bundles, ctx.keywords),
+    "query": lambda rule, ctx: QueryDetector(rule, ctx.bundles),
     "regex": lambda rule, ctx: RegexDetector(rule, ctx.keywords),
     "literal-change": lambda rule, ctx: LiteralChangeDetector(rule),
     "builtin:assembled-name": lambda rule, ctx: AssembledNameDetector(rule, ctx.grammars),
@@ -89,10 +89,8 @@ def build_detectors(
     context = BuildContext(ruleset, grammars, bundles, keywords)
     slots: list[Detector | str] = []  # a kind name holds the place of that kind's group
     grouped: dict[str, list[RuleDetector]] = {kind: [] for kind in _GROUPED}
-    secrets: list[Rule] = []
     for rule in ruleset.rules:
-        if rule.kind == "secret":
-            secrets.append(rule)
+        if rule.kind == "secret":  # all of them go to the one secrets detector, last
             continue
         factory = KINDS.get(rule.kind)
         if factory is None:
@@ -107,8 +105,7 @@ def build_detectors(
         if not members:  # the group stands where its first rule stood
             slots.append(rule.kind)
         members.append(cast(RuleDetector, detector))
-    if secrets:
-        slots.extend(build_secret_detectors(secrets, prebuilt))
+    slots.extend(build_secret_detectors(ruleset.rules, prebuilt))
     return tuple(
         ByLanguage(f"{slot}-rules", grouped[slot]) if isinstance(slot, str) else slot
         for slot in slots

@@ -29,7 +29,6 @@ class ByLanguage:
 
     def __init__(self, name: str, members: Sequence[RuleDetector]) -> None:
         self._name = name
-        self._members = tuple(members)
         named = {language for member in members for language in member.rule.languages}
         self._any = tuple(member for member in members if not member.rule.languages)
         self._by_language = {
@@ -45,11 +44,6 @@ class ByLanguage:
     def rule_id(self) -> str:
         """A name for the group (its findings carry their own rules' ids)."""
         return self._name
-
-    @property
-    def members(self) -> tuple[RuleDetector, ...]:
-        """The grouped detectors, in rule order."""
-        return self._members
 
     def _for(self, view: FileView) -> tuple[RuleDetector, ...]:
         language = view.language

@@ -17,6 +17,7 @@ from integrity.detectors.common import Scope, make_finding
 from integrity.detectors.regex import shannon_entropy
 from integrity.model import Finding
 from integrity.rules.schema import Rule
+from integrity.syntax.languages import path_suffix
 
 HEAD = 8192
 SAMPLE = 1 << 20
@@ -64,13 +65,6 @@ def classify(path: str, data: bytes) -> str | None:
         if entropy > ENTROPY_THRESHOLD:
             return f"high-entropy ({entropy:.2f} bits/byte)"
     return None
-
-
-def path_suffix(path: str) -> str:
-    """`PurePosixPath(path).suffix` without building a path object (once per file)."""
-    name = next((part for part in reversed(path.split("/")) if part and part != "."), "")
-    dot = name.rfind(".")
-    return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
 _HIGH_BYTES = bytes(range(128, 256))

@@ -68,10 +68,6 @@ class QueryBundle:
             self._last = (view, tree)
         return self._matches.get(rule_id, [])
 
-    def knows(self, rule_id: str) -> bool:
-        """True when the rule's patterns are part of this bundle."""
-        return rule_id in self._rules
-
     def active(self, view: FileView) -> frozenset[str]:
         """The rules of this bundle in scope for the view and with a keyword in it (once per
         view: every rule detector of the file asks)."""
@@ -90,9 +86,7 @@ class QueryBundle:
         grouped: dict[str, list[Captures]] = {}
         if not active:
             return grouped
-        if self._needs is None:  # first file of this language: compile and prepare
-            self._prepare()
-        patterns = self._patterns(view, active)
+        patterns = self._patterns(view, active)  # the first file of a language prepares
         if not patterns:
             return grouped
         query, numbers = self._variants.get(patterns)
@@ -140,17 +134,9 @@ def build_bundles(
 class QueryDetector:
     """One query rule: reports the `report` capture of each of its matches."""
 
-    def __init__(
-        self,
-        rule: Rule,
-        bundles: Mapping[str, QueryBundle],
-        keywords: KeywordIndex | None = None,
-    ) -> None:
+    def __init__(self, rule: Rule, bundles: Mapping[str, QueryBundle]) -> None:
         self.rule = rule
         self._bundles = {lang: b for lang, b in bundles.items() if lang in rule.languages}
-        self._scope = Scope.of(rule)
-        self._keywords = lower_keywords(rule.keywords)
-        self._index = run_index(keywords, self._keywords)
 
     @property
     def rule_id(self) -> str:
@@ -164,9 +150,7 @@ class QueryDetector:
         bundle = self._bundles.get(view.language)
         if bundle is None:
             return False
-        if bundle.knows(self.rule.id):
-            return self.rule.id in bundle.active(view)
-        return self._scope.accepts(view) and keywords_in(view, self._keywords, self._index)
+        return self.rule.id in bundle.active(view)  # the bundle knows every rule of its language
 
     def detect(self, view: FileView) -> Iterator[Finding]:
         """One finding per distinct reported node."""

@@ -2,8 +2,7 @@
 
 Text predicates run on google-re2 so matching stays linear-time on hostile input: `prepare`
 rewrites `#match?` / `#not-match?` into `#re2-match?` / `#re2-not-match?`. The predicates we
-evaluate ourselves (`Predicates`, `function_name`, ...) live in `integrity.rules.predicates` and
-are re-exported here.
+evaluate ourselves (`Predicates`, `function_name`, ...) live in `integrity.rules.predicates`.
 """
 
 from __future__ import annotations
@@ -17,33 +16,16 @@ import re2
 import tree_sitter
 
 from integrity.rules.pattern_predicates import PredicateCall, general_predicates
-from integrity.rules.predicates import (
-    FUNCTION_TYPES,
-    OURS,
-    Check,
-    Predicates,
-    bytes_search,
-    function_name,
-    function_node,
-    in_condition,
-)
+from integrity.rules.predicates import OURS
 from integrity.rules.schema import compile_re2, error_text
 
 __all__ = [
-    "FUNCTION_TYPES",
-    "Check",
     "LanguageQuery",
-    "Predicates",
     "QueryProblem",
-    "bytes_search",
-    "capture_names",
     "captures_in",
     "check_predicates",
     "compile_language",
     "compile_query",
-    "function_name",
-    "function_node",
-    "in_condition",
     "prepare",
 ]
 
@@ -80,11 +62,6 @@ def compile_query(language: tree_sitter.Language, text: str) -> tree_sitter.Quer
         return tree_sitter.Query(language, prepared)
     except (tree_sitter.QueryError, ValueError) as exc:
         raise QueryProblem(str(exc).replace("\n", " ")) from None
-
-
-def capture_names(query: tree_sitter.Query) -> tuple[str, ...]:
-    """Every capture name a query defines."""
-    return tuple(query.capture_name(i) for i in range(query.capture_count))
 
 
 def captures_in(text: str) -> frozenset[str]:

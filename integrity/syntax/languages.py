@@ -168,6 +168,18 @@ _INTERPRETERS: tuple[tuple[str, str], ...] = (
 )
 
 
+def name_suffix(name: str) -> str:
+    """`PurePosixPath(name).suffix` of one file name, without building a path object."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+def path_suffix(path: str) -> str:
+    """`PurePosixPath(path).suffix`, without building a path object (once per file)."""
+    parts = (part for part in reversed(path.split("/")) if part and part != ".")
+    return name_suffix(next(parts, ""))
+
+
 def guess_language(path: str, head: bytes = b"") -> str | None:
     """Language name for a path and the first bytes of its content (by name, then shebang)."""
     name = path.rstrip("/").rpartition("/")[2]  # PurePosixPath(path).name, without its cost
@@ -176,8 +188,7 @@ def guess_language(path: str, head: bytes = b"") -> str | None:
     if name.startswith(".env."):
         return "dotenv"
     lower = name.lower()
-    dot = lower.rfind(".")
-    suffix = lower[dot:] if 0 < dot < len(lower) - 1 else ""  # PurePosixPath(lower).suffix
+    suffix = name_suffix(lower)
     if suffix in EXTENSIONS:
         return EXTENSIONS[suffix]
     if lower.startswith("makefile"):

@@ -7,7 +7,8 @@ from pathlib import PurePosixPath
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from integrity.detectors.opaque import classify, path_suffix
+from integrity.detectors.opaque import classify
+from integrity.syntax.languages import path_suffix
 
 
 @settings(max_examples=2000, deadline=None)
