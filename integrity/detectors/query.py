@@ -105,7 +105,7 @@ class QueryBundle:
         compiled = self._compiled
         self._owner = compiled.owners
         predicates = Predicates()
-        calls = compiled.predicates or tuple(() for _ in compiled.owners)
+        calls = compiled.predicates
         self._checks = tuple(_all_of(predicates.checks(pattern)) for pattern in calls)
         self._needs = PatternNeeds(compiled)
 

@@ -16,29 +16,19 @@ from integrity.detectors.keywords import KeywordIndex
 from integrity.detectors.requirements import FOLD_RISKS, Needs, pattern_needs
 from integrity.rules.queries import LanguageQuery
 
-__all__ = ["PatternNeeds", "Variants", "pattern_texts"]
+__all__ = ["PatternNeeds", "Variants"]
 
 _COMPILE_AFTER = 3
 """Requests of one pattern set before its own query is compiled."""
 _MAX_VARIANTS = 48
 
 
-def pattern_texts(compiled: LanguageQuery) -> tuple[str, ...]:
-    """The source text of each pattern of a combined query (with its predicates)."""
-    source = compiled.source.encode("utf-8")
-    query = compiled.query
-    return tuple(
-        source[query.start_byte_for_pattern(i) : query.end_byte_for_pattern(i)].decode("utf-8")
-        for i in range(query.pattern_count)
-    )
-
-
 class PatternNeeds:
     """What each pattern of a combined query needs in a file, and an index to test it."""
 
     def __init__(self, compiled: LanguageQuery) -> None:
-        calls = compiled.predicates or tuple(() for _ in compiled.owners)
-        texts = pattern_texts(compiled) if compiled.source else ("",) * len(compiled.owners)
+        calls = compiled.predicates
+        texts = compiled.texts
         self._needs: tuple[Needs, ...] = tuple(
             pattern_needs(text, pattern) for text, pattern in zip(texts, calls, strict=True)
         )
@@ -64,7 +54,6 @@ class Variants:
 
     def __init__(self, compiled: LanguageQuery) -> None:
         self._compiled = compiled
-        self._texts: tuple[str, ...] | None = None
         self._built: dict[frozenset[int], tuple[tree_sitter.Query, tuple[int, ...]]] = {}
         self._asked: dict[frozenset[int], int] = {}
 
@@ -76,11 +65,9 @@ class Variants:
             return built
         asked = self._asked[patterns] = self._asked.get(patterns, 0) + 1
         language = self._compiled.language
-        if asked >= _COMPILE_AFTER and len(self._built) < _MAX_VARIANTS and language is not None:
-            if self._texts is None:
-                self._texts = pattern_texts(self._compiled)
+        if asked >= _COMPILE_AFTER and len(self._built) < _MAX_VARIANTS:
             numbers = tuple(sorted(patterns))
-            text = "\n".join(self._texts[i] for i in numbers)
+            text = "\n".join(self._compiled.texts[i] for i in numbers)
             try:
                 query = tree_sitter.Query(language, text)
             except (tree_sitter.QueryError, ValueError):

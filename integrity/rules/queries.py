@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import re2
 import tree_sitter
 
-from integrity.rules.pattern_predicates import PredicateCall, general_predicates
+from integrity.rules.pattern_predicates import PredicateCall, general_predicates, unescape
 from integrity.rules.predicates import OURS
 from integrity.rules.schema import compile_re2, error_text
 
@@ -47,7 +47,7 @@ def check_predicates(text: str) -> None:
     for name, pattern in _PREDICATE_ARGS.findall(prepare(text)):
         if name in OURS:
             try:
-                compile_re2(_unescape(pattern))
+                compile_re2(unescape(pattern))
             except re2.error as exc:
                 raise QueryProblem(
                     f"predicate {name} regex {pattern!r}: {error_text(exc)}"
@@ -75,6 +75,7 @@ class _Built:
     owners: tuple[str, ...]
     predicates: tuple[tuple[PredicateCall, ...], ...]
     source: str
+    texts: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +129,11 @@ class LanguageQuery:
         """The combined query text."""
         return self._get().source
 
+    @property
+    def texts(self) -> tuple[str, ...]:
+        """The source text of each pattern, its predicates included."""
+        return self._get().texts
+
     def without(self, rule_ids: frozenset[str]) -> tree_sitter.Query:
         """A new query (the caller's own) where the patterns of these rules never match."""
         if not rule_ids.intersection(self.owners):
@@ -159,21 +165,22 @@ def _build(language: tree_sitter.Language, parts: Sequence[tuple[str, str]]) -> 
         starts.append(position)
         pieces.append(piece)
         position += len(piece)
+    whole = b"".join(pieces)
+    source = whole.decode("utf-8")
     try:
-        query = tree_sitter.Query(language, b"".join(pieces).decode("utf-8"))
+        query = tree_sitter.Query(language, source)
     except (tree_sitter.QueryError, ValueError) as exc:
         raise QueryProblem(str(exc).replace("\n", " ")) from None
     owners = tuple(
         parts[bisect.bisect_right(starts, query.start_byte_for_pattern(i)) - 1][0]
         for i in range(query.pattern_count)
     )
-    whole = b"".join(pieces)
-    texts = [
+    texts = tuple(
         whole[query.start_byte_for_pattern(i) : query.end_byte_for_pattern(i)].decode("utf-8")
         for i in range(query.pattern_count)
-    ]
+    )
     predicates = tuple(_cheap_first(general_predicates(text), text) for text in texts)
-    return _Built(query, owners, predicates, whole.decode("utf-8"))
+    return _Built(query, owners, predicates, source, texts)
 
 
 _COST = {"re2-match?": 0, "re2-not-match?": 0, "in-condition?": 1}
@@ -194,7 +201,3 @@ def _cheap_first(calls: tuple[PredicateCall, ...], text: str = "") -> tuple[Pred
         return len(text) if at < 0 else at
 
     return tuple(sorted(calls, key=lambda call: (_COST.get(call.name, 2), first_use(call))))
-
-
-def _unescape(text: str) -> str:
-    return text.replace('\\"', '"').replace("\\\\", "\\")

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from integrity.detectors.base import FileView
 from integrity.detectors.query import build_bundles
 from integrity.detectors.requirements import pattern_needs, regex_needs
-from integrity.detectors.variants import PatternNeeds, Variants, pattern_texts
+from integrity.detectors.variants import PatternNeeds, Variants
 from integrity.rules.load import load_rules
 from integrity.rules.pattern_predicates import general_predicates
 from integrity.rules.predicates import Predicates
@@ -161,7 +161,7 @@ def test_variants_run_the_same_patterns_as_the_combined_query() -> None:
         ("r3", "((number_literal) @n)"),
     ]
     compiled = compile_language(language, parts)
-    assert pattern_texts(compiled)[1].strip() == prepare(parts[1][1])
+    assert compiled.texts[1].strip() == prepare(parts[1][1])
     tree = grammars.parse("c", b"int f(void) { g(1); return 2; }")
     assert tree is not None
     variants = Variants(compiled)
