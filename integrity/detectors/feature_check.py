@@ -44,10 +44,11 @@ class FeatureCheckDetector:
     def detect(self, view: FileView) -> Iterator[Finding]:
         """One finding per check whose program has a syntax error."""
         text = view.text()
-        if "source_" not in text.lower() and "_IFELSE" not in text and "AC_TRY_" not in text:
+        checks = find_checks(text)  # prefilters itself: one lowercase, U+017F folding included
+        if not checks:
             return
         index = LineIndex(text)
-        for check in find_checks(text):
+        for check in checks:
             problem = self._problem(check)
             if problem is None:
                 continue

@@ -102,6 +102,15 @@ def test_feature_check_reports_xz_landlock_sabotage() -> None:
     assert dict(finding.details)["problem"].endswith("(program line 4: unexpected '.')")
 
 
+def test_feature_check_reads_calls_spelled_with_long_s() -> None:
+    """CMake matches command names case-insensitively, and so does re's IGNORECASE, which
+    folds U+017F (long s) to "s": the sabotaged check is reported under that spelling too."""
+    spelled = XZ_LANDLOCK.replace("check_c_source_compiles", "check_c_\u017fource_compiles")
+    assert "source_" not in spelled.lower()
+    (finding,) = _scan("feature-check-does-not-compile", "CMakeLists.txt", spelled)
+    assert (finding.start_line, finding.end_line) == (2, 8)
+
+
 def test_feature_check_extracts_programs() -> None:
     (cmake,) = find_checks(XZ_LANDLOCK)
     assert cmake.language == "c" and "#include <linux/landlock.h>" in cmake.program
