@@ -15,6 +15,8 @@ matches U+017F): a file holding either character is never filtered (see `FOLD_RI
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -204,9 +206,11 @@ def _arguments(text: str) -> list[tuple[str, str]]:
     return args
 
 
-def _tokens(text: str) -> list[tuple[int, str]]:
+@functools.lru_cache(maxsize=64)
+def _tokens(text: str) -> tuple[tuple[int, str], ...]:
     """Significant characters of a query text with their offsets: strings and comments
-    skipped (a string reads as one '"' token)."""
+    skipped (a string reads as one '"' token). Cached: one pattern's analysis asks for its
+    tokens many times (captures, predicate starts, the end of each predicate)."""
     out: list[tuple[int, str]] = []
     at = 0
     while at < len(text):
@@ -225,7 +229,7 @@ def _tokens(text: str) -> list[tuple[int, str]]:
         if not char.isspace():
             out.append((at, char))
         at += 1
-    return out
+    return tuple(out)
 
 
 def _predicate_starts(text: str) -> list[int]:
@@ -238,14 +242,16 @@ def _predicate_starts(text: str) -> list[int]:
 
 
 def _form_end(text: str, start: int) -> int:
+    """The offset of the parenthesis closing the form that opens at `start` (a token)."""
+    tokens = _tokens(text)
     depth = 0
-    for at, char in _tokens(text[start:]):
+    for at, char in tokens[bisect.bisect_left(tokens, (start, "")) :]:
         if char == "(":
             depth += 1
         elif char == ")":
             depth -= 1
             if depth == 0:
-                return start + at
+                return at
     return len(text)
 
 
