@@ -96,7 +96,7 @@ class _ReloadSpec:
 
     def build(self) -> FileWorker:
         # the parent loaded (and checked) the same rules: compile queries on first use
-        ruleset = load_rules(Path(self.rules_dir), lazy_queries=True)
+        ruleset = load_rules(Path(self.rules_dir), checked=True)
         ruleset = ruleset.subset(frozenset(self.rule_ids))
         registry = load_registry(Path(self.registry_path))
         return WorkerSpec(self.settings, ruleset, registry).build()

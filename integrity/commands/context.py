@@ -32,9 +32,10 @@ def run_context(
     """Load rules and the constant registry once for a run."""
     return RunContext(
         policy=policy,
-        # the shipped signatures are compiled by `rules test` and the test suite: compile their
-        # queries per language on first use; a --rules folder is checked whole, now
-        ruleset=load_rules(rules_dir, lazy_queries=rules_dir is None),
+        # the shipped signatures are checked by `rules test` and the test suite: their regexes
+        # are not recompiled to be validated, their queries compile per language on first use;
+        # a --rules folder is checked whole, now
+        ruleset=load_rules(rules_dir, checked=rules_dir is None),
         registry=load_registry(),
         jobs=opts.jobs,
         structure=structure,

@@ -123,19 +123,22 @@ class _Problem(Exception):
     """Internal: one problem with a rule, turned into a SignatureError naming file and rule."""
 
 
-def parse_rule(raw: Mapping[str, Any], source_file: str, index: int) -> Rule:
+def parse_rule(
+    raw: Mapping[str, Any], source_file: str, index: int, *, check_regexes: bool = True
+) -> Rule:
     """Validate one raw `[[rule]]` table and return the typed Rule.
 
-    Raises SignatureError `"<source_file>: rule <id>: <problem>"`.
+    Raises SignatureError `"<source_file>: rule <id>: <problem>"`. Without `check_regexes` the
+    rule's regexes are not compiled here (rules already checked: see `load_rules`).
     """
     label = raw.get("id") if isinstance(raw.get("id"), str) else f"#{index}"
     try:
-        return _parse(raw)
+        return _parse(raw, check_regexes)
     except _Problem as problem:
         raise SignatureError(f"{source_file}: rule {label}: {problem}") from None
 
 
-def _parse(raw: Mapping[str, Any]) -> Rule:
+def _parse(raw: Mapping[str, Any], check_regexes: bool) -> Rule:
     rule_id = _string(raw, "id", required=True)
     if not _KEBAB.match(rule_id):
         raise _Problem("id must be kebab-case (lowercase letters, digits and single dashes)")
@@ -169,7 +172,8 @@ def _parse(raw: Mapping[str, Any]) -> Rule:
         exclude_paths=_strings(raw, "exclude_paths"),
         examples=_examples(raw.get("example")),
     )
-    _check_regexes(rule)
+    if check_regexes:
+        _check_regexes(rule)
     if family == "literal-change" and not (rule.names or rule.pattern):
         raise _Problem("literal-change needs 'names' or 'pattern'")
     expects = {example.expect for example in rule.examples}

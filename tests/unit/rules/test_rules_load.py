@@ -143,7 +143,7 @@ report = "x"
 
 
 def test_lazy_queries_compile_per_language_on_first_use() -> None:
-    rules = load_rules(lazy_queries=True)
+    rules = load_rules(checked=True)
     assert rules.queries, "the shipped signatures hold query rules"
     assert not any(query.built for query in rules.queries.values())
     c_query = rules.queries["c"]
@@ -152,6 +152,27 @@ def test_lazy_queries_compile_per_language_on_first_use() -> None:
     eager = load_rules()
     assert all(query.built for query in eager.queries.values())
     assert eager.queries["c"].owners == c_query.owners
+
+
+def test_checked_rules_skip_only_the_regex_recompile(tmp_path: Path) -> None:
+    # the shipped signatures load the same either way (load_rules() above compiles them all)
+    assert load_rules(checked=True).rules == load_rules().rules
+    folder = _folder_with(tmp_path, "regex-lookahead.toml")
+    with pytest.raises(SignatureError, match="pattern does not compile"):
+        load_rules(folder)
+    assert [rule.id for rule in load_rules(folder, checked=True).rules] == ["r1"]
+    # schema problems are still reported for checked rules
+    (tmp_path / "other").mkdir()
+    bad = _folder_with(tmp_path / "other", "unknown-kind.toml")
+    with pytest.raises(SignatureError, match="unknown kind"):
+        load_rules(bad, checked=True)
+
+
+def test_a_run_with_a_rules_folder_checks_its_regexes(tmp_path: Path) -> None:
+    folder = _folder_with(tmp_path, "regex-lookahead.toml")
+    options = CommonOptions("text", None, None, None, None, 1, True, no_cache=True)
+    with pytest.raises(SignatureError, match="pattern does not compile"):
+        run_context(options, Policy(), folder)
 
 
 def test_a_rules_folder_with_a_bad_query_fails_at_load_in_a_run(tmp_path: Path) -> None:
