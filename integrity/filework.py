@@ -46,6 +46,8 @@ class WorkSettings:
     structure: bool
     detect: bool
     scan_mode: bool = False
+    """A scan: findings carry change "unchanged", and the records, which nothing compares
+    (cached apart from other modes' under their own namespace), carry no digests."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +182,7 @@ class FileWorker:
                 self.grammars,
                 sensitive_globs=self.settings.policy.sensitive,
                 registry=self.registry,
+                digests=not self.settings.scan_mode,  # a scan's records are never compared
             )
         record = FileRecord(
             path=blob.path,

@@ -140,7 +140,7 @@ class Symbol:
     kind: str
     start_line: int
     end_line: int
-    digest: str
+    digest: str  # empty in a scan's records (never compared: see WorkSettings.scan_mode)
     sensitive: tuple[str, ...] = ()
 
 

@@ -68,8 +68,13 @@ def analyze(
     *,
     sensitive_globs: tuple[str, ...] = (),
     registry: ConstantRegistry | None = None,
+    digests: bool = True,
 ) -> Analysis:
-    """Symbols, pinned constants and the normalised token digest of one file. Never raises."""
+    """Symbols, pinned constants and the normalised token digest of one file. Never raises.
+
+    Without `digests` the token stream is not normalised: symbols carry an empty digest and
+    the token digest is None (a `scan` reports findings only; nothing compares digests).
+    """
     try:
         if b"\x00" in data[:_BINARY_PROBE]:
             return _none(language)
@@ -77,10 +82,10 @@ def analyze(
         path_tags = classify_path(path, sensitive_globs)
         if has_grammar(lang) and lang in SPECS and len(data) <= MAX_TREE_BYTES:
             assert lang is not None
-            return _with_tree(path_tags, lang, data, grammars, registry)
+            return _with_tree(path_tags, lang, data, grammars, registry, digests)
         if len(data) > REGEX_MAX_BYTES:
             return _none(lang)
-        return _with_tokens(path_tags, lang, data, registry, prefer_pygments=True)
+        return _with_tokens(path_tags, lang, data, registry, True, digests)
     except Exception:  # a hostile file must never abort a run
         logger.debug("analysis of %s failed", path, exc_info=True)
         return _none(language)
@@ -88,21 +93,25 @@ def analyze(
 
 def _symbols(
     definitions: tuple[Definition, ...],
-    pieces: list[bytes],
+    pieces: list[bytes] | None,
     cuts: list[int],
     path_tags: tuple[str, ...],
 ) -> tuple[Symbol, ...]:
+    """Symbols with the digest of their pieces (an empty digest when `pieces` is None)."""
     index = {position: i for i, position in enumerate(cuts)}
     out: list[Symbol] = []
     path_only = tuple(tag for tag in _TAG_ORDER if tag in path_tags)
     names = classify_names(item.name for item in definitions)
     for item, name_tags in zip(definitions, names, strict=True):
-        # the pieces of the definition but not of its name, each followed by a separator
-        first, last = index[item.start] + 1, index[item.end] + 1
-        name_first, name_last = index[item.name_start] + 1, index[item.name_end] + 1
-        kept = pieces[first : max(first, min(last, name_first))]
-        kept += pieces[max(first, name_last) : last]
-        h = hashlib.sha256(b"\x1c".join(kept) + b"\x1c" if kept else b"")
+        symbol_digest = ""
+        if pieces is not None:
+            # the pieces of the definition but not of its name, each followed by a separator
+            first, last = index[item.start] + 1, index[item.end] + 1
+            name_first, name_last = index[item.name_start] + 1, index[item.name_end] + 1
+            kept = pieces[first : max(first, min(last, name_first))]
+            kept += pieces[max(first, name_last) : last]
+            h = hashlib.sha256(b"\x1c".join(kept) + b"\x1c" if kept else b"")
+            symbol_digest = h.hexdigest()[:32]
         if name_tags:
             tags = set(name_tags) | set(path_tags)
             sensitive = tuple(tag for tag in _TAG_ORDER if tag in tags)
@@ -114,7 +123,7 @@ def _symbols(
                 kind=item.kind,
                 start_line=item.start_line,
                 end_line=item.end_line,
-                digest=h.hexdigest()[:32],
+                digest=symbol_digest,
                 sensitive=sensitive,
             )
         )
@@ -134,22 +143,22 @@ def _with_tree(
     data: bytes,
     grammars: Grammars,
     registry: ConstantRegistry | None,
+    digests: bool,
 ) -> Analysis:
     tree, over_budget = grammars.parse_checked(lang, data)
     if tree is None:
-        tokens = _with_tokens(path_tags, lang, data, registry, prefer_pygments=False)
+        tokens = _with_tokens(path_tags, lang, data, registry, False, digests)
         return replace(tokens, degraded=True, over_budget=True) if over_budget else tokens
     if not query_safe(tree):
-        tokens = _with_tokens(path_tags, lang, data, registry, prefer_pygments=False)
+        tokens = _with_tokens(path_tags, lang, data, registry, False, digests)
         return replace(tokens, degraded=True, tree=tree)
     scan: TreeScan | None = scan_tree(lang, tree, data, grammars)
     if scan is None:
-        return _with_tokens(path_tags, lang, data, registry, prefer_pygments=False)
+        return _with_tokens(path_tags, lang, data, registry, False, digests)
     spec = SPECS[lang]
     degraded = tree.root_node.has_error
     file_crypto = Tag.CRYPTO.value in path_tags
     lengths = registry.text_lengths() if registry is not None else frozenset()
-    cuts = _cuts(scan.definitions)
     candidates = tree_candidates(scan, data, lang in _C_OCTAL, lengths)
     events: tuple[Event, ...] | list[Event] = scan.events
     if degraded:  # the broken regions' comments, strings and literals come from the regex lexer
@@ -157,15 +166,17 @@ def _with_tree(
         regions = broken_regions(data, broken, scan.tables, scan.events) if broken else []
         regions = regions or [(0, len(data))]
         ranges = lex_regions(lang, data, regions)
-        events = patch_events(scan.events, regions, ranges.events)
+        if digests:
+            events = patch_events(scan.events, regions, ranges.events)
         starts = [start for start, _ in regions]
         candidates = [c for c in candidates if not inside(regions, starts, c.start)]
         candidates.extend(token_candidates(ranges, data, lengths))
         candidates.sort(key=_START)
-    pieces = normalise(data, events, cuts, spec.newline_sensitive)
+    cuts = _cuts(scan.definitions) if digests else []
+    pieces = normalise(data, events, cuts, spec.newline_sensitive) if digests else None
     symbols = _symbols(scan.definitions, pieces, cuts, path_tags)
     crypto = frozenset(i for i, s in enumerate(symbols) if Tag.CRYPTO.value in s.sensitive)
-    token_digest = digest(pieces)
+    token_digest = digest(pieces) if pieces is not None else None
     constants = pin(candidates, data, scan.definitions, crypto, file_crypto, registry)
     parser = "tokens" if degraded else "tree-sitter"
     return Analysis(lang, parser, degraded, symbols, constants, token_digest, tree)
@@ -176,12 +187,14 @@ def _with_tokens(
     lang: str | None,
     data: bytes,
     registry: ConstantRegistry | None,
-    *,
     prefer_pygments: bool,
+    digests: bool,
 ) -> Analysis:
     ranges = token_ranges(lang, data, prefer_pygments=prefer_pygments)
     lengths = registry.text_lengths() if registry is not None else frozenset()
     candidates = token_candidates(ranges, data, lengths)
     constants = pin(candidates, data, (), frozenset(), Tag.CRYPTO.value in path_tags, registry)
-    token_digest = digest(normalise(data, ranges.events, [], newline_sensitive=True))
+    token_digest = None
+    if digests:
+        token_digest = digest(normalise(data, ranges.events, [], newline_sensitive=True))
     return Analysis(lang, "tokens", False, (), constants, token_digest, None)
