@@ -1,6 +1,6 @@
 """Structure analysis throughput vs bare tree-sitter parsing, on a large real C tree.
 
-    python benchmarks/bench_structure.py [--source DIR] [--repeat N] [--costs]
+    python benchmarks/bench_structure.py [--source DIR] [--repeat N] [--costs] [--build]
 
 Source: DIR if given; else the openssh Debian source cached under .bench/src (fetched with
 `apt-get source openssh` when missing and deb-src entries are configured); else /usr/include plus
@@ -13,16 +13,21 @@ them over the tree, and the ratios b/a and b/a' are the medians over passes (wit
 Per-process setup (loading the grammars, compiling the spec queries) is done before the passes and
 printed on its own. With --costs, also where analyze() spends what parsing does not: the
 tree-sitter query cursor's walk over every node (a one-pattern query), the language's spec query
-(syntax/specs.py), and the rest (Python), each in CPU seconds.
+(syntax/specs.py), and the rest (Python), each in CPU seconds. With --build, also end to end in
+wall time: `integrity baseline build -j 2 --no-cache` over a copy holding exactly those files,
+against Parser.parse(bytes) of them on 2 processes (start-up, rules, pool and manifest included).
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
+import os
 import statistics
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -151,11 +156,68 @@ def bench_costs(files: list[tuple[str, str, bytes]]) -> dict[str, float]:
     }
 
 
+def _parse_share(files: list[tuple[str, bytes]]) -> int:
+    """Parser.parse(bytes) of one worker's share of the files (a forked process)."""
+    grammars = Grammars()
+    for language, data in files:
+        parser = grammars.parser(language)
+        assert parser is not None
+        parser.parse(data)
+    return len(files)
+
+
+def bare_parse_pool(files: list[tuple[str, str, bytes]], jobs: int) -> float:
+    """Wall seconds to parse every file with Parser.parse(bytes) on `jobs` forked processes
+    (biggest files first, dealt round-robin into 64 shares)."""
+    ordered = sorted(((lang, data) for _, lang, data in files), key=lambda f: -len(f[1]))
+    shares = [ordered[i::64] for i in range(64)]
+    start = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        pool.map(_parse_share, shares, chunksize=1)
+    return time.perf_counter() - start
+
+
+def bench_build(files: list[tuple[str, str, bytes]], repeat: int, jobs: int = 2) -> None:
+    """`integrity baseline build -j JOBS --no-cache` over a copy of exactly these files against
+    bare parsing of them on JOBS processes, in wall time, interleaved (the issue's wording:
+    a baseline build against bare tree-sitter parsing of the same files). The build's time
+    includes what a run always pays: start-up, loading the rules, the pool, the manifest."""
+    total = sum(len(d) for _, _, d in files) / 1e6
+    with tempfile.TemporaryDirectory() as scratch:
+        tree = Path(scratch) / "tree"
+        for index, (path, _, data) in enumerate(files):
+            target = tree / path
+            if target.exists():  # two roots (the fallback tree) may hold the same path
+                target = tree / f"duplicate-{index}" / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        command = [sys.executable, "-m", "integrity", "baseline", "build", str(tree)]
+        command += ["-o", str(Path(scratch) / "b.json"), "-j", str(jobs), "--no-cache", "--quiet"]
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        parse_runs: list[float] = []
+        build_runs: list[float] = []
+        for _ in range(repeat):
+            parse_runs.append(bare_parse_pool(files, jobs))
+            start = time.perf_counter()
+            subprocess.run(command, check=True, cwd=scratch, env=env)
+            build_runs.append(time.perf_counter() - start)
+    parse_s, build_s = statistics.median(parse_runs), statistics.median(build_runs)
+    print(f"[end to end, wall time, median of {repeat}; {jobs} processes each]")
+    print(f"  bare Parser.parse(bytes):            {parse_s:.2f} s, {total / parse_s:.2f} MB/s")
+    print(f"  integrity baseline build --no-cache: {build_s:.2f} s, {total / build_s:.2f} MB/s")
+    print(
+        f"  ratio: {parse_s / build_s:.2f}  (builds: {', '.join(f'{b:.2f}' for b in build_runs)})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--source", type=Path, help="tree to measure (default: openssh)")
     parser.add_argument("--repeat", type=int, default=1, help="runs; the median is reported")
     parser.add_argument("--costs", action="store_true", help="split analyze()'s CPU time")
+    parser.add_argument(
+        "--build", action="store_true", help="also time `baseline build -j 2` end to end"
+    )
     args = parser.parse_args()
     if args.source:
         roots = [args.source]
@@ -207,6 +269,9 @@ def main() -> None:
             ("the rest (Python)", analyze_s - parse_s - spec),
         ):
             print(f"  {label:28} {seconds:.3f} s  {seconds / parse_s:.2f}x")
+
+    if args.build:
+        bench_build(files, args.repeat)
 
 
 if __name__ == "__main__":
