@@ -125,7 +125,7 @@ class Analyser:
         if self._pool is None:
             self._buffer.append((index, task))
             self._buffered += task.weight
-            if self._buffered < self._min_bytes and len(self._buffer) < self._min_files:
+            if not self._enough_for_pool():
                 return
             if not self._spec.ready() and self._buffered < PREBUILD_WAIT_BYTES:
                 return  # keep reading while the secrets database compiles
@@ -135,6 +135,10 @@ class Analyser:
         self._batch_bytes += task.weight
         if self._batch_bytes >= BATCH_BYTES or len(self._batch) >= BATCH_FILES:
             yield from self._flush()
+
+    def _enough_for_pool(self) -> bool:
+        """Buffered work enough to pay for worker processes (min_bytes of text or min_files)."""
+        return self._buffered >= self._min_bytes or len(self._buffer) >= self._min_files
 
     def _start_pool(self) -> Iterator[tuple[int, FileOutcome]]:
         """Enough buffered work to pay for worker processes: start them, hand it over."""
@@ -151,8 +155,7 @@ class Analyser:
 
     def finish(self) -> Iterator[tuple[int, FileOutcome]]:
         """Everything not yet returned."""
-        big = self._buffered >= self._min_bytes or len(self._buffer) >= self._min_files
-        if self._pool is None and self._jobs > 1 and big:
+        if self._pool is None and self._jobs > 1 and self._enough_for_pool():
             yield from self._start_pool()  # the source ended while the database compiled
         if self._pool is None:
             for index, task in self._buffer:

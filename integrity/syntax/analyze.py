@@ -85,7 +85,7 @@ def analyze(
             return _with_tree(path_tags, lang, data, grammars, registry, digests)
         if len(data) > REGEX_MAX_BYTES:
             return _none(lang)
-        return _with_tokens(path_tags, lang, data, registry, True, digests)
+        return _with_tokens(path_tags, lang, data, registry, prefer_pygments=True, digests=digests)
     except Exception:  # a hostile file must never abort a run
         logger.debug("analysis of %s failed", path, exc_info=True)
         return _none(language)
@@ -145,16 +145,18 @@ def _with_tree(
     registry: ConstantRegistry | None,
     digests: bool,
 ) -> Analysis:
+    def tokens() -> Analysis:  # the whole file read as tokens, by the regex lexer
+        return _with_tokens(path_tags, lang, data, registry, prefer_pygments=False, digests=digests)
+
     tree, over_budget = grammars.parse_checked(lang, data)
     if tree is None:
-        tokens = _with_tokens(path_tags, lang, data, registry, False, digests)
-        return replace(tokens, degraded=True, over_budget=True) if over_budget else tokens
+        fallback = tokens()
+        return replace(fallback, degraded=True, over_budget=True) if over_budget else fallback
     if not query_safe(tree):
-        tokens = _with_tokens(path_tags, lang, data, registry, False, digests)
-        return replace(tokens, degraded=True, tree=tree)
+        return replace(tokens(), degraded=True, tree=tree)
     scan: TreeScan | None = scan_tree(lang, tree, data, grammars)
     if scan is None:
-        return _with_tokens(path_tags, lang, data, registry, False, digests)
+        return tokens()
     spec = SPECS[lang]
     degraded = tree.root_node.has_error
     file_crypto = Tag.CRYPTO.value in path_tags
@@ -172,8 +174,11 @@ def _with_tree(
         candidates = [c for c in candidates if not inside(regions, starts, c.start)]
         candidates.extend(token_candidates(ranges, data, lengths))
         candidates.sort(key=_START)
-    cuts = _cuts(scan.definitions) if digests else []
-    pieces = normalise(data, events, cuts, spec.newline_sensitive) if digests else None
+    cuts: list[int] = []
+    pieces: list[bytes] | None = None
+    if digests:
+        cuts = _cuts(scan.definitions)
+        pieces = normalise(data, events, cuts, spec.newline_sensitive)
     symbols = _symbols(scan.definitions, pieces, cuts, path_tags)
     crypto = frozenset(i for i, s in enumerate(symbols) if Tag.CRYPTO.value in s.sensitive)
     token_digest = digest(pieces) if pieces is not None else None
@@ -187,6 +192,7 @@ def _with_tokens(
     lang: str | None,
     data: bytes,
     registry: ConstantRegistry | None,
+    *,
     prefer_pygments: bool,
     digests: bool,
 ) -> Analysis:
