@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import filecmp
-import multiprocessing
 import os
 import random
 import shutil
@@ -39,8 +38,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import psutil
-
-from integrity.syntax.languages import Grammars, guess_language, has_grammar
+from parse_pool import bare_parse
 
 MB = 1_000_000
 INTEGRITY = [sys.executable, "-m", "integrity"]
@@ -87,36 +85,6 @@ def scanset(trees: Sequence[Path], workdir: Path) -> Path:
     for tree in trees:
         subprocess.run(["cp", "-al", str(tree), str(target / tree.name)], check=True)
     return target
-
-
-def _parse_chunk(paths: list[str]) -> int:
-    """Plain `Parser.parse(bytes)` of each file: the ceiling, no budget, no callback."""
-    grammars = Grammars()
-    done = 0
-    for path in paths:
-        language = guess_language(path)
-        parser = grammars.parser(language) if language else None
-        if parser is not None:
-            data = Path(path).read_bytes()
-            parser.parse(data)
-            done += len(data)
-    return done
-
-
-def bare_parse(root: Path, jobs: int) -> tuple[float, int]:
-    """Seconds and bytes to parse every file with a grammar, on `jobs` processes."""
-    paths = [
-        str(Path(folder, name))
-        for folder, _d, files in os.walk(root)
-        for name in files
-        if has_grammar(guess_language(name)) and not Path(folder, name).is_symlink()
-    ]
-    paths.sort(key=lambda p: -os.path.getsize(p))
-    chunks = [paths[i::64] for i in range(64)]
-    start = time.perf_counter()
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        parsed = sum(pool.map(_parse_chunk, chunks, chunksize=1))
-    return time.perf_counter() - start, parsed
 
 
 def run_measured(

@@ -21,7 +21,6 @@ against Parser.parse(bytes) of them on 2 processes (start-up, rules, pool and ma
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import os
 import statistics
 import subprocess
@@ -37,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import tree_sitter  # noqa: E402
+from parse_pool import bare_parse  # noqa: E402
 
 from integrity.syntax.analyze import analyze  # noqa: E402
 from integrity.syntax.constants import ConstantRegistry, load_registry  # noqa: E402
@@ -79,17 +79,17 @@ def collect(roots: list[Path]) -> list[tuple[str, str, bytes]]:
     return out
 
 
+_KINDS = ("parse", "bytes_parse", "analyze")
+"""What a pass times per file: Grammars.parse (1 KiB read callback + parse-budget callback, as
+analyze() parses), Parser.parse(bytes) (the bare binding call, no budget), analyze()."""
+
+
 @dataclass
 class Totals:
-    """CPU seconds of one pass over every file, per measured call."""
+    """CPU seconds of one pass over every file, per measured call (keys: _KINDS)."""
 
-    parse: float = 0.0  # Grammars.parse: 1 KiB read callback + parse-budget callback, as analyze
-    bytes_parse: float = 0.0  # Parser.parse(bytes): no budget (the bare binding call)
-    analyze: float = 0.0
+    seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(_KINDS, 0.0))
     stats: Counter[str] = field(default_factory=Counter)
-
-
-_KINDS = ("parse", "bytes_parse", "analyze")
 
 
 def bench_pass(
@@ -98,8 +98,7 @@ def bench_pass(
     """One pass: each file is parsed both ways and analysed, back to back, so that the three
     measurements meet the same moments of a noisy machine; the order rotates per file."""
     totals = Totals()
-    spent = dict.fromkeys(_KINDS, 0.0)
-    stats = totals.stats
+    spent, stats = totals.seconds, totals.stats
     for index, (path, language, data) in enumerate(files):
         parser = grammars.parser(language)
         assert parser is not None
@@ -118,7 +117,6 @@ def bench_pass(
         stats["symbols"] += len(analysis.symbols)
         stats["constants"] += len(analysis.constants)
         stats["standard-claims"] += sum(c.standard is not None for c in analysis.constants)
-    totals.parse, totals.bytes_parse, totals.analyze = (spent[kind] for kind in _KINDS)
     return totals
 
 
@@ -156,27 +154,6 @@ def bench_costs(files: list[tuple[str, str, bytes]]) -> dict[str, float]:
     }
 
 
-def _parse_share(files: list[tuple[str, bytes]]) -> int:
-    """Parser.parse(bytes) of one worker's share of the files (a forked process)."""
-    grammars = Grammars()
-    for language, data in files:
-        parser = grammars.parser(language)
-        assert parser is not None
-        parser.parse(data)
-    return len(files)
-
-
-def bare_parse_pool(files: list[tuple[str, str, bytes]], jobs: int) -> float:
-    """Wall seconds to parse every file with Parser.parse(bytes) on `jobs` forked processes
-    (biggest files first, dealt round-robin into 64 shares)."""
-    ordered = sorted(((lang, data) for _, lang, data in files), key=lambda f: -len(f[1]))
-    shares = [ordered[i::64] for i in range(64)]
-    start = time.perf_counter()
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        pool.map(_parse_share, shares, chunksize=1)
-    return time.perf_counter() - start
-
-
 def bench_build(files: list[tuple[str, str, bytes]], repeat: int, jobs: int = 2) -> None:
     """`integrity baseline build -j JOBS --no-cache` over a copy of exactly these files against
     bare parsing of them on JOBS processes, in wall time, interleaved (the issue's wording:
@@ -197,7 +174,7 @@ def bench_build(files: list[tuple[str, str, bytes]], repeat: int, jobs: int = 2)
         parse_runs: list[float] = []
         build_runs: list[float] = []
         for _ in range(repeat):
-            parse_runs.append(bare_parse_pool(files, jobs))
+            parse_runs.append(bare_parse(tree, jobs)[0])
             start = time.perf_counter()
             subprocess.run(command, check=True, cwd=scratch, env=env)
             build_runs.append(time.perf_counter() - start)
@@ -233,9 +210,9 @@ def main() -> None:
     registry = load_registry()
     setup = warm_up(files, grammars)
     passes = [bench_pass(files, grammars, registry, turn) for turn in range(args.repeat)]
-    parse_s = statistics.median(p.parse for p in passes)
-    bytes_s = statistics.median(p.bytes_parse for p in passes)
-    analyze_s = statistics.median(p.analyze for p in passes)
+    parse_s, bytes_s, analyze_s = (
+        statistics.median(p.seconds[kind] for p in passes) for kind in _KINDS
+    )
     print(f"[CPU time, median of {args.repeat} passes; files interleaved, order rotating]")
     print(
         f"  (a) tree-sitter parse as analyze() runs it: {parse_s:.3f} s, {total / parse_s:.2f} MB/s"
@@ -244,8 +221,8 @@ def main() -> None:
         f"  (a') bare Parser.parse(bytes), no budget:  {bytes_s:.3f} s, {total / bytes_s:.2f} MB/s"
     )
     print(f"  (b) analyze():{'':29} {analyze_s:.3f} s, {total / analyze_s:.2f} MB/s")
-    ratios = sorted(p.parse / p.analyze for p in passes)
-    strict = sorted(p.bytes_parse / p.analyze for p in passes)
+    ratios = sorted(p.seconds["parse"] / p.seconds["analyze"] for p in passes)
+    strict = sorted(p.seconds["bytes_parse"] / p.seconds["analyze"] for p in passes)
     print(
         f"  ratio (b)/(a) throughput:  {statistics.median(ratios):.3f}"
         f"  (passes {min(ratios):.3f}-{max(ratios):.3f})"
