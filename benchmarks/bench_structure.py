@@ -13,7 +13,9 @@ them over the tree, and the ratios b/a and b/a' are the medians over passes (wit
 Per-process setup (loading the grammars, compiling the spec queries) is done before the passes and
 printed on its own. With --costs, also where analyze() spends what parsing does not: the
 tree-sitter query cursor's walk over every node (a one-pattern query), the language's spec query
-(syntax/specs.py), and the rest (Python), each in CPU seconds. With --build, also end to end in
+(syntax/specs.py), and the rest (Python), each in CPU seconds; and the regex lexer over the same
+bytes, with the ratio analyze() would reach if the lexer replaced the spec query and nothing else
+changed (an estimate for a lexer-first extraction design). With --build, also end to end in
 wall time: `integrity baseline build -j 2 --no-cache` over a copy holding exactly those files,
 against Parser.parse(bytes) of them on 2 processes (start-up, rules, pool and manifest included).
 """
@@ -40,6 +42,7 @@ from parse_pool import bare_parse  # noqa: E402
 
 from integrity.syntax.analyze import analyze  # noqa: E402
 from integrity.syntax.constants import ConstantRegistry, load_registry  # noqa: E402
+from integrity.syntax.fastlex import regex_ranges  # noqa: E402
 from integrity.syntax.languages import Grammars, guess_language, has_grammar  # noqa: E402
 from integrity.syntax.specs import SPECS  # noqa: E402
 from integrity.syntax.symbols import MAX_QUERY_DEPTH  # noqa: E402
@@ -132,7 +135,9 @@ def warm_up(files: list[tuple[str, str, bytes]], grammars: Grammars) -> float:
 
 def bench_costs(files: list[tuple[str, str, bytes]]) -> dict[str, float]:
     """CPU seconds of two query passes over the parsed files: a one-pattern query (what the
-    cursor's walk over every node costs, whatever the patterns) and the spec query."""
+    cursor's walk over every node costs, whatever the patterns) and the spec query; and of the
+    regex lexer (syntax/fastlex.py) over the same bytes, the cheapest known source of the
+    comments, strings and numbers the spec query captures."""
     grammars = Grammars()
     trees = [(language, grammars.parse(language, data)) for _, language, data in files]
 
@@ -147,10 +152,17 @@ def bench_costs(files: list[tuple[str, str, bytes]]) -> dict[str, float]:
             cursor.captures(tree.root_node)
         return time.process_time() - cpu
 
+    def lexer() -> float:
+        cpu = time.process_time()
+        for _, language, data in files:
+            regex_ranges(language, data)
+        return time.process_time() - cpu
+
     languages = {language for _, language, _ in files}
     return {
         "query walk (one pattern)": captures(dict.fromkeys(languages, "(ERROR) @error")),
         "spec query": captures({lang: SPECS[lang].query for lang in languages}),
+        "regex lexer": lexer(),
     }
 
 
@@ -238,14 +250,23 @@ def main() -> None:
         costs = [bench_costs(files) for _ in range(args.repeat)]
         walk = statistics.median(c["query walk (one pattern)"] for c in costs)
         spec = statistics.median(c["spec query"] for c in costs)
+        lexed = statistics.median(c["regex lexer"] for c in costs)
         print(f"[analyze() CPU split, median of {args.repeat}; x = share of the parse time]")
         for label, seconds in (
             ("parse", parse_s),
             ("spec query", spec),
             ("  of which the walk alone", walk),
             ("the rest (Python)", analyze_s - parse_s - spec),
+            ("regex lexer, same files", lexed),
         ):
             print(f"  {label:28} {seconds:.3f} s  {seconds / parse_s:.2f}x")
+        # What the spec query could at best be replaced by: the regex lexer finds comments,
+        # strings and numbers without a walk (definitions would still need a shallow one).
+        lexer_first = parse_s + lexed + (analyze_s - parse_s - spec)
+        print(
+            f"  estimate with the regex lexer in place of the spec query, all else equal: "
+            f"(b)/(a') {bytes_s / lexer_first:.3f}"
+        )
 
     if args.build:
         bench_build(files, args.repeat)
