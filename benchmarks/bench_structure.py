@@ -133,13 +133,17 @@ def warm_up(files: list[tuple[str, str, bytes]], grammars: Grammars) -> float:
     return time.process_time() - start
 
 
-def bench_costs(files: list[tuple[str, str, bytes]]) -> dict[str, float]:
-    """CPU seconds of two query passes over the parsed files: a one-pattern query (what the
-    cursor's walk over every node costs, whatever the patterns) and the spec query; and of the
-    regex lexer (syntax/fastlex.py) over the same bytes, the cheapest known source of the
-    comments, strings and numbers the spec query captures."""
+def bench_costs(files: list[tuple[str, str, bytes]], repeat: int) -> dict[str, float]:
+    """Median CPU seconds, over `repeat` rounds, of two query passes over the parsed files: a
+    one-pattern query (what the cursor's walk over every node costs, whatever the patterns) and
+    the spec query; and of the regex lexer (syntax/fastlex.py) over the same bytes, the cheapest
+    known source of the comments, strings and numbers the spec query captures. The files are
+    parsed once, before the rounds."""
     grammars = Grammars()
     trees = [(language, grammars.parse(language, data)) for _, language, data in files]
+    languages = {language for _, language, _ in files}
+    walk_only = dict.fromkeys(languages, "(ERROR) @error")
+    spec_text = {language: SPECS[language].query for language in languages}
 
     def captures(text: dict[str, str]) -> float:
         cpu = time.process_time()
@@ -158,12 +162,15 @@ def bench_costs(files: list[tuple[str, str, bytes]]) -> dict[str, float]:
             regex_ranges(language, data)
         return time.process_time() - cpu
 
-    languages = {language for _, language, _ in files}
-    return {
-        "query walk (one pattern)": captures(dict.fromkeys(languages, "(ERROR) @error")),
-        "spec query": captures({lang: SPECS[lang].query for lang in languages}),
-        "regex lexer": lexer(),
-    }
+    rounds = [
+        {
+            "query walk (one pattern)": captures(walk_only),
+            "spec query": captures(spec_text),
+            "regex lexer": lexer(),
+        }
+        for _ in range(repeat)
+    ]
+    return {label: statistics.median(r[label] for r in rounds) for label in rounds[0]}
 
 
 def bench_build(files: list[tuple[str, str, bytes]], repeat: int, jobs: int = 2) -> None:
@@ -247,22 +254,21 @@ def main() -> None:
     stats = passes[-1].stats
     print("analysis:", ", ".join(f"{k}={v}" for k, v in sorted(stats.items())))
     if args.costs:
-        costs = [bench_costs(files) for _ in range(args.repeat)]
-        walk = statistics.median(c["query walk (one pattern)"] for c in costs)
-        spec = statistics.median(c["spec query"] for c in costs)
-        lexed = statistics.median(c["regex lexer"] for c in costs)
+        costs = bench_costs(files, args.repeat)
+        spec, lexed = costs["spec query"], costs["regex lexer"]
+        rest = analyze_s - parse_s - spec
         print(f"[analyze() CPU split, median of {args.repeat}; x = share of the parse time]")
         for label, seconds in (
             ("parse", parse_s),
             ("spec query", spec),
-            ("  of which the walk alone", walk),
-            ("the rest (Python)", analyze_s - parse_s - spec),
+            ("  of which the walk alone", costs["query walk (one pattern)"]),
+            ("the rest (Python)", rest),
             ("regex lexer, same files", lexed),
         ):
             print(f"  {label:28} {seconds:.3f} s  {seconds / parse_s:.2f}x")
         # What the spec query could at best be replaced by: the regex lexer finds comments,
         # strings and numbers without a walk (definitions would still need a shallow one).
-        lexer_first = parse_s + lexed + (analyze_s - parse_s - spec)
+        lexer_first = parse_s + lexed + rest
         print(
             f"  estimate with the regex lexer in place of the spec query, all else equal: "
             f"(b)/(a') {bytes_s / lexer_first:.3f}"

@@ -48,7 +48,7 @@ def test_deep_nesting_falls_back_to_a_scan() -> None:
     assert lines(5) is nested[4] and lines(399_999) is nested[1] and lines(200_000) is nested[9]
 
 
-def test_scan_records_carry_no_digests_and_never_meet_a_baselines_in_the_cache(
+def test_scan_records_carry_no_digests_and_never_meet_baseline_records_in_the_cache(
     tmp_path: Path, make_ctx: Callable[..., RunContext]
 ) -> None:
     from integrity import engine
